@@ -1,0 +1,39 @@
+# Each target sets up .venv with the pinned dependencies on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+.PHONY: serve build test validate bench lint clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/casebook validate || true
+	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+build: $(STAMP)
+	$(BIN)/casebook validate
+	$(BIN)/mkdocs build --strict
+
+validate: $(STAMP)
+	$(BIN)/casebook validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy
+
+clean:
+	rm -rf site $(VENV)

@@ -1,0 +1,185 @@
+"""The ``casebook`` command: validate cases, start a new one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .catalogue import Settings, load_catalogue
+from .loader import slug_problem
+from .problems import format_github, format_json, safe_text
+from .taxonomy import country_codes, load_taxonomy, suggest
+from .validate import SECTIONS, published_schema
+
+
+def _find_root(start: Path) -> Path:
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() or (folder / "taxonomy").is_dir():
+            return folder
+    return start
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    settings = Settings(root=root)
+    paths = [Path(p) for p in args.paths] if args.paths else None
+    if paths is not None:
+        expanded: list[Path] = []
+        for p in paths:
+            expanded.extend(sorted(p.glob("*.md")) if p.is_dir() and not p.is_symlink() else [p])
+        paths = expanded
+    catalogue = load_catalogue(settings, paths)
+    problems = catalogue.problems
+    failed = any(p.is_error or args.strict for p in problems)
+    out = sys.stdout
+    if args.format == "json":
+        out.write(format_json(problems) + "\n")
+    elif args.format == "github":
+        for problem in problems:
+            out.write(format_github(problem) + "\n")
+    else:
+        for problem in problems:
+            out.write(problem.format_text() + "\n")
+        errors = sum(p.is_error for p in problems)
+        warnings = len(problems) - errors
+        checked = len({p.path for p in problems} | {c.path for c in catalogue.cases})
+        summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _skeleton(slug: str, args: argparse.Namespace) -> str:
+    def listing(values: list[str]) -> str:
+        return "[" + ", ".join(json.dumps(v) for v in values) + "]"
+
+    title = args.title or "TODO: the case's title"
+    lines = [
+        "---",
+        f"title: {json.dumps(title, ensure_ascii=False)}",
+        'summary: "TODO: one paragraph of plain text (at most 600 characters) saying what the case is about."',
+        f'type: "{args.type}"',
+        'status: "draft"',
+        f"countries: {listing(args.country)}",
+        f"policy_areas: {listing(args.policy_area)}",
+        f"mechanisms: {listing(args.mechanism)}",
+        "coordination:",
+        '  direction: ["horizontal"]',
+        '  modes: ["hierarchy"]',
+        '  levels: ["national"]',
+        "period:",
+        f"  start: {args.start}",
+        "organisations:",
+        '  - name: "TODO: name in the original language"',
+        '    acronym: "TODO"',
+        '    role: "TODO: what it does in the practice"',
+        f"authors: [{json.dumps(args.author or 'TODO: your name', ensure_ascii=False)}]",
+        "references: []",
+        "lessons:",
+        '  - "TODO: one short lesson"',
+        "---",
+        "",
+    ]
+    for section in SECTIONS:
+        lines += [f"## {section}", "", "TODO: write this section; cite sources as [@key, p. 12].", ""]
+    return "\n".join(lines)
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    settings = Settings(root=root)
+    target = root / settings.cases_dir / f"{args.slug}.md"
+    display = f"{settings.cases_dir}/{args.slug}.md"
+    problems: list[str] = []
+    bad_name = slug_problem(f"{args.slug}.md", display)
+    if bad_name is not None:
+        problems.append(bad_name.message)
+    taxonomy, tax_problems = load_taxonomy(root / settings.taxonomy_dir)
+    problems += [p.format_text() for p in tax_problems]
+    for code in args.country:
+        if code not in country_codes():
+            problems.append(f"unknown country code '{code}'" + suggest(code.upper(), country_codes()))
+    for term in args.mechanism:
+        if term not in taxonomy.mechanisms:
+            problems.append(f"unknown mechanism '{term}'" + suggest(term, taxonomy.mechanisms))
+    for term in args.policy_area:
+        if term not in taxonomy.policy_areas:
+            problems.append(f"unknown policy area '{term}'" + suggest(term, taxonomy.policy_areas))
+    if target.exists() or target.is_symlink():
+        problems.append(f"{display} already exists; choose another slug or edit it")
+    if problems:
+        for message in problems:
+            print(f"casebook new: {safe_text(message)}", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(_skeleton(args.slug, args), encoding="utf-8")
+    print(f"wrote {display}: fill in every 'TODO:', then run 'casebook validate {display}'")
+    return 0
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    taxonomy, problems = load_taxonomy(root / "taxonomy")
+    for problem in problems:
+        print(problem.format_text(), file=sys.stderr)
+    if any(p.is_error for p in problems):
+        return 1
+    print(json.dumps(published_schema(taxonomy), indent=2, ensure_ascii=False))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="casebook", description="Validate and scaffold case studies of coordination practices."
+    )
+    parser.add_argument("--version", action="version", version=f"casebook {__version__}")
+    parser.add_argument("--root", help="project folder (default: the nearest folder with mkdocs.yml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate", help="check case files and report every problem",
+        description="Check case files (default: every file in cases/) and report every problem as FILE:LINE: CODE message.",
+    )
+    validate.add_argument("paths", nargs="*", help="case files or folders to check (default: cases/)")
+    validate.add_argument("--format", choices=["text", "github", "json"], default="text",
+                          help="text (default), github (workflow annotations) or json")
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.set_defaults(func=_cmd_validate)
+
+    new = commands.add_parser(
+        "new", help="write the skeleton of a new case",
+        description="Write cases/SLUG.md with the front-matter and sections to fill in. The skeleton is a draft; "
+        "'casebook validate' flags every placeholder until it is filled in.",
+    )
+    new.add_argument("slug", help="file name without .md: lowercase letters, digits and hyphens, e.g. no-nav-reform")
+    new.add_argument("--country", action="append", required=True, metavar="XX",
+                     help="ISO 3166-1 alpha-2 code, e.g. NO (repeat for several)")
+    new.add_argument("--mechanism", action="append", required=True, metavar="ID",
+                     help="mechanism id from taxonomy/mechanisms.yml (repeat for several)")
+    new.add_argument("--policy-area", action="append", default=None, metavar="ID",
+                     help="policy area id from taxonomy/policy-areas.yml (default: central-government)")
+    new.add_argument("--type", choices=["practice", "in-depth", "profile"], default="practice")
+    new.add_argument("--title", help="the case's title")
+    new.add_argument("--author", help="your name as it should appear on the case")
+    new.add_argument("--start", type=int, required=True, metavar="YEAR", help="the year the practice began")
+    new.set_defaults(func=_cmd_new)
+
+    schema = commands.add_parser("schema", help="print the case JSON Schema with the vocabularies filled in")
+    schema.set_defaults(func=_cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "policy_area", "unset") is None:
+        args.policy_area = ["central-government"]
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,217 @@
+"""Strict reading of Markdown files with YAML front-matter.
+
+PyYAML implements YAML 1.1, in which ``NO`` is ``False``, ``2007-01-01`` a date
+and ``0x7E3`` a number; it also expands aliases (billion laughs) and silently
+keeps the last of two duplicate keys. This module composes the YAML node tree
+with PyYAML's safe composer, refuses every construct the case contract does not
+need, and builds the values itself: every scalar is a string unless it is a
+plain ``true``/``false``, a plain decimal integer or a plain ``null``/``~``.
+It also records the file line of every key and list item.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import Problem, error
+
+MAX_FILE_BYTES = 1_000_000
+MAX_FRONTMATTER_BYTES = 32_000
+MAX_DEPTH = 8
+MAX_INT_DIGITS = 12
+
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class Document:
+    """A decoded file: its front-matter values, their lines, and the body."""
+
+    path: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    lines: dict[Path, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int:
+        """The line of the nearest recorded ancestor of ``path``."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.code = code
+        self.message = message
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A composer that refuses anchors, aliases, tags and deep nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        event = self.peek_event()
+        line = event.start_mark.line
+        if isinstance(event, AliasEvent):
+            raise _Refused(line, "E014", "aliases (*name) are not allowed in front-matter; write the value out")
+        if isinstance(event, (ScalarEvent, CollectionStartEvent)):
+            if event.anchor is not None:
+                raise _Refused(line, "E014", "anchors (&name) are not allowed in front-matter; write the value out")
+            if event.tag is not None:
+                raise _Refused(line, "E015", f"YAML tags such as '{event.tag}' are not allowed in front-matter")
+        if isinstance(event, CollectionStartEvent):
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(line, "E018", f"front-matter is nested more than {MAX_DEPTH} levels deep")
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        return super().compose_node(parent, index)
+
+
+def _scalar(node: ScalarNode) -> Any:
+    value = node.value
+    if node.style is not None:  # quoted or block scalar: always a string
+        return value
+    if value in ("true", "false"):
+        return value == "true"
+    if value in ("null", "~", ""):
+        return None
+    if _INT.fullmatch(value) and len(value.lstrip("+-")) <= MAX_INT_DIGITS:
+        return int(value)
+    return value
+
+
+def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
+    lines[path] = node.start_mark.line + offset
+    if isinstance(node, ScalarNode):
+        return _scalar(node)
+    if isinstance(node, SequenceNode):
+        return [_build(item, path + (i,), lines, offset) for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + offset
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(key_node.start_mark.line, "E020", "mapping keys must be plain words")
+            key = key_node.value
+            if key == "<<" and key_node.style is None:
+                raise _Refused(key_node.start_mark.line, "E017", "merge keys (<<) are not allowed in front-matter")
+            if key in result:
+                first = lines[path + (key,)]
+                raise _Refused(
+                    key_node.start_mark.line, "E016", f"duplicate key '{key}' (first given on line {first})"
+                )
+            lines[path + (key,)] = key_line
+            result[key] = _build(value_node, path + (key,), lines, offset)
+            lines[path + (key,)] = key_line  # the key's line, not its value's
+        return result
+    raise _Refused(node.start_mark.line, "E020", "unsupported YAML node")
+
+
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Path, int], list[Problem]]:
+    """Parse strict YAML. ``first_line`` is the file line of the text's first line."""
+    offset = first_line
+    lines: dict[Path, int] = {}
+    for number, raw in enumerate(text.split("\n")):
+        stripped = raw.lstrip(" ")
+        if stripped.startswith("\t"):
+            return None, lines, [error(path, number + offset, "E013", "tab used for indentation; indent with spaces")]
+    try:
+        loader = _StrictLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            return None, lines, []
+        return _build(node, (), lines, offset), lines, []
+    except _Refused as refused:
+        return None, lines, [error(path, refused.line + offset, refused.code, refused.message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset if mark is not None else offset
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, lines, [error(path, line, "E012", f"YAML syntax error: {reason}")]
+    except RecursionError:
+        return None, lines, [error(path, offset, "E018", "front-matter is nested too deeply")]
+    except Exception as exc:  # PyYAML raises ValueError and others on some inputs
+        return None, lines, [error(path, offset, "E012", f"front-matter could not be read: {exc}")]
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text with LF line ends; refuse non-UTF-8, oversized and control characters."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error(path, 1, "E003", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, [
+            error(path, line, "E001", f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")
+        ]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _CONTROL.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        return None, [
+            error(path, line, "E002", f"control character U+{ord(match.group()):04X} is not allowed in a case file")
+        ]
+    return text, []
+
+
+def read_document(data: bytes, path: str) -> Document:
+    """Split and parse a Markdown file with front-matter; problems are collected, never raised."""
+    doc = Document(path=path)
+    text, problems = decode(data, path)
+    if text is None:
+        doc.problems = problems
+        return doc
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        doc.problems = [error(path, 1, "E010", "no front-matter: the file must start with a line '---'")]
+        return doc
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        doc.problems = [error(path, 1, "E011", "front-matter is not closed: add a line '---' after it")]
+        return doc
+    yaml_text = "\n".join(lines[1:end])
+    if len(yaml_text.encode("utf-8")) > MAX_FRONTMATTER_BYTES:
+        doc.problems = [
+            error(path, 1, "E019", f"front-matter is larger than {MAX_FRONTMATTER_BYTES:,} bytes")
+        ]
+        return doc
+    doc.body = "\n".join(lines[end + 1 :])
+    doc.body_line = end + 2
+    value, key_lines, yaml_problems = parse_yaml(yaml_text, path, first_line=2)
+    doc.lines = key_lines
+    doc.lines[()] = 1
+    if yaml_problems:
+        doc.problems = yaml_problems
+        return doc
+    if not isinstance(value, dict):
+        doc.problems = [error(path, 2, "E020", "front-matter must be a mapping of 'key: value' lines")]
+        return doc
+    doc.meta = value
+    return doc

@@ -1,0 +1,101 @@
+"""Finding case files on disk and reading them, refusing unsafe names and symlinks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .frontmatter import Document, read_document
+from .problems import Problem, error
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 80
+
+#: Names the site itself uses at the top level or under /cases/: a case may not take them.
+RESERVED_SLUGS = frozenset(
+    {
+        "index", "cases", "countries", "mechanisms", "policy-areas", "explore", "briefs", "bibliography",
+        "data", "feed", "about", "contribute", "search", "assets", "stylesheets", "javascripts", "pagefind",
+        "matrix", "compare", "sitemap", "404", "readme", "new", "draft", "drafts", "all", "tags",
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3",
+    }
+)
+
+
+def slug_problem(name: str, display: str) -> Problem | None:
+    """Why the file name ``name`` (with its extension) is not a valid case file name, if it is not."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        return error(display, 1, "E114", "a case file name must end in '.md'")
+    if ext != "md":
+        if ext.lower() == "md":
+            return error(display, 1, "E114", f"rename to '{stem}.md': MkDocs ignores '.{ext}' files")
+        return error(display, 1, "E114", "only '.md' case files belong in this folder")
+    if len(stem) > MAX_SLUG:
+        return error(display, 1, "E110", f"file name is {len(stem)} characters long; the limit is {MAX_SLUG}")
+    if not SLUG.fullmatch(stem):
+        hint = _slugify(stem)
+        fix = f"; rename it to '{hint}.md'" if hint and hint != stem else ""
+        return error(
+            display, 1, "E110",
+            f"file name '{name}' must use lowercase ASCII letters, digits and single hyphens{fix}",
+        )
+    if stem in RESERVED_SLUGS:
+        return error(display, 1, "E111", f"'{stem}' is a name the site itself uses; choose another file name")
+    return None
+
+
+def _slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))[:MAX_SLUG]
+
+
+def discover(root: Path, folder: str) -> tuple[list[Path], list[Problem]]:
+    """The case files in ``root/folder``, sorted; bad names and symlinks become problems."""
+    base = root / folder
+    problems: list[Problem] = []
+    found: list[Path] = []
+    if not base.is_dir():
+        return [], [error(folder, 1, "E005", f"folder '{folder}' does not exist")]
+    for entry in sorted(base.iterdir(), key=lambda p: p.name):
+        display = f"{folder}/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(error(display, 1, "E113", "symbolic links are not allowed in the cases folder"))
+            continue
+        if entry.is_dir():
+            problems.append(error(display, 1, "E115", "sub-folders are not allowed in the cases folder"))
+            continue
+        problem = slug_problem(entry.name, display)
+        if problem is not None:
+            problems.append(problem)
+            continue
+        found.append(entry)
+    return found, problems
+
+
+def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem | None]:
+    """Display name of a path given on the command line, and why it cannot be a case, if so."""
+    try:
+        display = path.resolve(strict=False).relative_to(root.resolve()).as_posix() if not path.is_symlink() else None
+    except ValueError:
+        display = None
+    display = display or path.as_posix()
+    if path.is_symlink():
+        return display, error(display, 1, "E113", "symbolic links are not allowed as case files")
+    if not path.is_file():
+        return display, error(display, 1, "E005", "no such file")
+    return display, slug_problem(path.name, display)
+
+
+def read_case_file(path: Path, display: str) -> Document:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(2_000_001)
+    except OSError as exc:
+        doc = Document(path=display)
+        doc.problems = [error(display, 1, "E004", f"cannot read file: {exc.strerror}")]
+        return doc
+    return read_document(data, display)

@@ -1,0 +1,66 @@
+"""Markdown for generated pages. Every value from front-matter is escaped for where it lands."""
+
+from __future__ import annotations
+
+from html import escape
+
+from .model import Case
+from .taxonomy import Taxonomy, country_name
+
+
+def attr(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def case_header(case: Case, taxonomy: Taxonomy, *, base: str = "../../") -> str:
+    """The header card of a case page, as an HTML block."""
+
+    def facet(label: str, items: list[tuple[str, str | None]]) -> str:
+        links = ", ".join(
+            f'<a href="{attr(href)}">{text(name)}</a>' if href else text(name) for name, href in items
+        )
+        return f"<dt>{text(label)}</dt><dd>{links}</dd>"
+
+    rows = [
+        facet("Countries", [(country_name(c), f"{base}countries/{c.lower()}/") for c in case.countries]),
+        facet(
+            "Policy areas",
+            [(_label(taxonomy.policy_areas, p), f"{base}policy-areas/{p}/") for p in case.policy_areas],
+        ),
+        facet("Mechanisms", [(_label(taxonomy.mechanisms, m), f"{base}mechanisms/{m}/") for m in case.mechanisms]),
+    ]
+    for key, label in (("direction", "Direction"), ("modes", "Modes"), ("levels", "Levels")):
+        values = case.coordination.get(key) or []
+        if values:
+            rows.append(facet(label, [(v, None) for v in values]))
+    rows.append(facet("Period", [(case.period_label, None)]))
+    if case.organisations:
+        orgs = []
+        for org in case.organisations:
+            name = org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
+            orgs.append((name, None))
+        rows.append(facet("Organisations", orgs))
+    rows.append(facet("Authors", [(a, None) for a in case.authors]))
+    if case.updated:
+        rows.append(facet("Updated", [(case.updated, None)]))
+    rows.append(facet("Type", [(case.type, None)]))
+    draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
+    return (
+        f'<h1 id="case-title">{text(case.title)}</h1>\n{draft}'
+        f'<p class="cb-summary">{text(case.summary)}</p>\n'
+        f'<dl class="cb-card">{"".join(rows)}</dl>\n'
+    )
+
+
+def _label(terms: dict[str, object], key: str) -> str:
+    term = terms.get(key)
+    return str(getattr(term, "label", key))
+
+
+def case_markdown(case: Case, taxonomy: Taxonomy) -> str:
+    """The Markdown source of a case page: header card, then the contributor's body."""
+    return case_header(case, taxonomy) + "\n" + case.body.lstrip("\n") + "\n"

@@ -1,0 +1,91 @@
+"""The MkDocs adapter: runs the catalogue pipeline and adds its pages to the build."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from .catalogue import Catalogue, Settings, load_catalogue
+from .config import CasebookConfig
+from .model import Case
+from .pages import case_markdown
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+        self.catalogue: Catalogue | None = None
+        self.case_pages: dict[str, Case] = {}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.catalogue = None
+        self.case_pages = {}
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        return config
+
+    def _settings(self) -> Settings:
+        return Settings(
+            root=self.root,
+            cases_dir=self.config.cases_dir,
+            taxonomy_dir=self.config.taxonomy_dir,
+            bibliography=self.config.bibliography,
+            briefs_dir=self.config.briefs_dir,
+        )
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        catalogue = load_catalogue(self._settings())
+        self.catalogue = catalogue
+        for problem in catalogue.problems:
+            (log.error if problem.is_error else log.warning)(problem.format_text())
+        docs_prefix = Path(config.docs_dir).resolve().relative_to(self.root).as_posix() \
+            if Path(config.docs_dir).resolve().is_relative_to(self.root) else None
+        for file in files:
+            if docs_prefix and not file.generated_by:
+                file.edit_uri = f"{docs_prefix}/{file.src_uri}"
+        for case in catalogue.cases:
+            if case.is_draft and not self.serving:
+                continue
+            src_uri = f"cases/{case.slug}.md"
+            self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
+            self.case_pages[src_uri] = case
+        return files
+
+    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
+        existing = files.get_file_from_path(src_uri)
+        if existing is not None:
+            raise PluginError(
+                f"casebook: generated page '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                "remove or rename the hand-written page"
+            )
+        # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
+        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+        file.edit_uri = edit_uri
+        files.append(file)
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        case = self.case_pages.get(page.file.src_uri)
+        if case is not None:
+            # Templates print page.meta.title unescaped; give them HTML-escaped text.
+            page.meta = {"title": escape(case.title, quote=True)}
+        return markdown
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        settings = self._settings()
+        for extra in (settings.cases_dir, settings.taxonomy_dir, settings.bibliography, settings.briefs_dir):
+            path = settings.root / extra
+            if path.exists():
+                server.watch(str(path))
+        return server

@@ -1,0 +1,94 @@
+"""Problems found in input files, and how they are reported.
+
+Every check in the engine returns :class:`Problem` values instead of raising or
+printing, so that one run reports everything that is wrong, compiler-style.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in one file."""
+
+    path: str
+    line: int
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def format_text(self) -> str:
+        kind = "" if self.is_error else "warning: "
+        return f"{safe_text(self.path)}:{self.line}: {self.code} {kind}{safe_text(self.message)}"
+
+
+def error(path: str, line: int, code: str, message: str) -> Problem:
+    return Problem(path, max(line, 1), code, message, Severity.ERROR)
+
+
+def warning(path: str, line: int, code: str, message: str) -> Problem:
+    return Problem(path, max(line, 1), code, message, Severity.WARNING)
+
+
+def safe_text(text: str) -> str:
+    """Make contributor text safe to print on one line of a terminal or CI log.
+
+    Control characters (newlines, ESC, NUL, bidi overrides...) are shown as
+    ``\\xNN``/``\\uNNNN`` escapes, so a message can neither start a new log line
+    (and forge a workflow command) nor send terminal escape sequences.
+    """
+    out = []
+    for ch in text:
+        if ch == "\t":
+            out.append("\\t")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _github_escape_data(text: str) -> str:
+    # GitHub's own escaping for workflow command data (actions/toolkit).
+    return safe_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_escape_property(text: str) -> str:
+    return _github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problem: Problem) -> str:
+    """A GitHub Actions annotation (``::error file=...,line=...::message``)."""
+    return (
+        f"::{problem.severity.value} file={_github_escape_property(problem.path)},"
+        f"line={problem.line},title={problem.code}::{_github_escape_data(problem.message)}"
+    )
+
+
+def format_json(problems: Iterable[Problem]) -> str:
+    rows = []
+    for p in problems:
+        row = asdict(p)
+        row["severity"] = p.severity.value
+        rows.append(row)
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.path, p.line, p.code, p.message))

@@ -1,0 +1,109 @@
+"""Controlled vocabularies: mechanisms and policy areas from ``taxonomy/``, countries from pycountry."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+
+from .frontmatter import Document, parse_yaml, decode
+from .problems import Problem, error
+
+
+@dataclass(frozen=True)
+class Term:
+    """One entry of a vocabulary."""
+
+    id: str
+    label: str
+    definition: str
+    wp5_item: int | None = None
+    source: str = ""
+    cocops: bool = False
+
+
+@dataclass
+class Taxonomy:
+    mechanisms: dict[str, Term]
+    policy_areas: dict[str, Term]
+
+    def country_name(self, code: str) -> str:
+        return country_name(code)
+
+
+FILES = {"mechanisms": "mechanisms.yml", "policy_areas": "policy-areas.yml"}
+
+
+def _load_terms(path: Path, key: str, problems: list[Problem]) -> dict[str, Term]:
+    name = path.as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.append(error(name, 1, "E030", f"cannot read vocabulary: {exc.strerror}"))
+        return {}
+    text, decode_problems = decode(data, name)
+    if text is None:
+        problems.extend(decode_problems)
+        return {}
+    value, lines, yaml_problems = parse_yaml(text, name)
+    if yaml_problems:
+        problems.extend(yaml_problems)
+        return {}
+    doc = Document(path=name, lines=lines)
+    if not isinstance(value, dict) or not isinstance(value.get(key), list):
+        problems.append(error(name, 1, "E031", f"expected a top-level '{key}:' list"))
+        return {}
+    terms: dict[str, Term] = {}
+    for i, item in enumerate(value[key]):
+        line = doc.line_of((key, i))
+        if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in ("id", "label", "definition")):
+            problems.append(error(name, line, "E031", "each entry needs string 'id', 'label' and 'definition'"))
+            continue
+        if item["id"] in terms:
+            problems.append(error(name, line, "E032", f"duplicate id '{item['id']}'"))
+            continue
+        wp5 = item.get("wp5_item")
+        terms[item["id"]] = Term(
+            id=item["id"],
+            label=item["label"],
+            definition=item["definition"],
+            wp5_item=wp5 if isinstance(wp5, int) else None,
+            source=str(item.get("source", "")),
+            cocops=item.get("cocops") is True,
+        )
+    return terms
+
+
+def load_taxonomy(folder: Path) -> tuple[Taxonomy, list[Problem]]:
+    problems: list[Problem] = []
+    mechanisms = _load_terms(folder / FILES["mechanisms"], "mechanisms", problems)
+    policy_areas = _load_terms(folder / FILES["policy_areas"], "policy_areas", problems)
+    return Taxonomy(mechanisms=mechanisms, policy_areas=policy_areas), problems
+
+
+@lru_cache(maxsize=None)
+def country_codes() -> frozenset[str]:
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+@lru_cache(maxsize=None)
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return str(getattr(country, "common_name", None) or country.name)
+
+
+def suggest(word: str, choices: list[str] | set[str] | frozenset[str]) -> str:
+    """A ' (did you mean ...?)' suffix, or ''."""
+    candidates = list(choices)
+    lowered = {c.lower(): c for c in candidates}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return f" (did you mean '{lowered[word.lower()]}'?)"
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if not close:
+        close = [c for c in candidates if word and (c.startswith(word) or word in c)][:1]
+    return f" (did you mean '{close[0]}'?)" if close else ""

@@ -1,0 +1,263 @@
+"""Validation of case front-matter and bodies against the schema, the vocabularies and each other."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from .frontmatter import Document
+from .model import Case
+from .problems import Problem, error, warning
+from .taxonomy import Taxonomy, country_codes, suggest
+
+#: Required H2 sections of 'practice' and 'in-depth' cases, in order.
+SECTIONS = (
+    "Country background",
+    "The coordination practice",
+    "Why it emerged",
+    "Enabling and constraining factors",
+    "Effects",
+    "Lessons",
+)
+
+#: Word counts outside these ranges give a warning.
+WORD_RANGES = {"practice": (2500, 3500), "in-depth": (6000, 10000), "profile": (300, 3500)}
+
+PLACEHOLDER = "TODO:"
+
+VOCABULARY_FIELDS = ("countries", "policy_areas", "mechanisms")
+
+
+@lru_cache(maxsize=1)
+def base_schema() -> dict[str, Any]:
+    text = resources.files("casebook").joinpath("schema/case.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
+    """The schema with the vocabularies filled in, as editors and the codebook see it."""
+    schema = json.loads(json.dumps(base_schema()))
+    props = schema["properties"]
+    props["countries"]["items"] = {"enum": sorted(country_codes())}
+    props["policy_areas"]["items"] = {"enum": sorted(taxonomy.policy_areas)}
+    props["mechanisms"]["items"] = {"enum": sorted(taxonomy.mechanisms)}
+    return schema
+
+
+@lru_cache(maxsize=1)
+def _validator() -> jsonschema.protocols.Validator:
+    cls = jsonschema.validators.validator_for(base_schema())
+    cls.check_schema(base_schema())
+    return cls(base_schema())
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return {int: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
+    """(code, message) for a JSON Schema error, in the contributor's terms."""
+    where = ".".join(str(p) for p in err.absolute_path) or "front-matter"
+    validator = err.validator
+    instance = err.instance
+    if validator == "required":
+        missing = err.message.split("'")[1] if "'" in err.message else err.message
+        return "E101", f"missing required field '{missing}'" + ("" if where == "front-matter" else f" in {where}")
+    if validator == "type":
+        expected = err.validator_value
+        want = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number"}.get(
+            str(expected), str(expected)
+        )
+        hint = ""
+        if expected == "array" and isinstance(instance, (str, int)):
+            hint = f" (write [{json.dumps(instance, ensure_ascii=False)}])"
+        elif expected == "string" and isinstance(instance, (bool, int)):
+            hint = " (put the value in double quotes)"
+        elif expected == "integer" and isinstance(instance, str):
+            hint = " (a four-digit year such as 2005, without quotes)"
+        return "E103", f"{where} must be {want}, not {_type_name(instance)}{hint}"
+    if validator == "enum":
+        options = ", ".join(str(v) for v in err.validator_value)
+        return "E103", f"{where}: '{instance}' is not one of: {options}" + suggest(
+            str(instance), [str(v) for v in err.validator_value]
+        )
+    if validator == "maxLength":
+        return "E103", f"{where} is {len(instance)} characters long; the limit is {err.validator_value}"
+    if validator == "minLength":
+        return "E103", f"{where} is too short (at least {err.validator_value} characters)"
+    if validator == "minItems":
+        return "E103", f"{where} must list at least {err.validator_value} item(s)"
+    if validator == "uniqueItems":
+        return "E103", f"{where} lists the same value twice"
+    if validator == "pattern":
+        return "E103", f"{where}: '{instance}' is not in the expected form"
+    if validator in ("minimum", "maximum"):
+        return "E103", f"{where}: {instance} is not a plausible year"
+    return "E103", f"{where}: {err.message}"
+
+
+def _schema_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    for err in sorted(_validator().iter_errors(doc.meta), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(err.absolute_path)
+        if err.validator == "additionalProperties":
+            allowed = list(err.schema.get("properties", {}))
+            extras = [k for k in err.instance if k not in allowed]
+            for key in extras:
+                line = doc.line_of(path + (key,))
+                hint = suggest(str(key), allowed)
+                if path == () and key in ("template", "hide", "search", "tags", "icon", "status_icon"):
+                    hint = f" ('{key}' would change how the site renders the page; it is not part of a case)"
+                scope = "" if not path else f" in {'.'.join(str(p) for p in path)}"
+                problems.append(error(doc.path, line, "E102", f"unknown field '{key}'{scope}{hint}"))
+            continue
+        if err.validator == "pattern" and path and path[0] in VOCABULARY_FIELDS:
+            continue  # reported with a suggestion by the vocabulary check
+        code, message = _schema_message(err)
+        problems.append(error(doc.path, doc.line_of(path), code, message))
+    return problems
+
+
+def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
+    problems: list[Problem] = []
+    checks: list[tuple[str, str, Iterable[str], str]] = [
+        ("countries", "E106", country_codes(), "country code"),
+        ("policy_areas", "E105", taxonomy.policy_areas, "policy area"),
+        ("mechanisms", "E104", taxonomy.mechanisms, "mechanism"),
+    ]
+    for field, code, vocabulary, noun in checks:
+        values = doc.meta.get(field)
+        if not isinstance(values, list):
+            continue
+        known = set(vocabulary)
+        for i, value in enumerate(values):
+            if not isinstance(value, str) or value in known:
+                continue
+            if field == "countries" and value.upper() in known:
+                hint = f" (did you mean '{value.upper()}'? Codes are written in capitals)"
+            else:
+                hint = suggest(value, known)
+            problems.append(error(doc.path, doc.line_of((field, i)), code, f"unknown {noun} '{value}'{hint}"))
+    return problems
+
+
+def _period_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    period = doc.meta.get("period")
+    if isinstance(period, dict):
+        start, end = period.get("start"), period.get("end")
+        if isinstance(start, int) and isinstance(end, int) and not isinstance(end, bool) and start > end:
+            line = doc.line_of(("period", "end"))
+            problems.append(error(doc.path, line, "E107", f"period ends ({end}) before it starts ({start})"))
+    updated = doc.meta.get("updated")
+    if isinstance(updated, str) and len(updated) == 10:
+        try:
+            datetime.date.fromisoformat(updated)
+        except ValueError:
+            line = doc.line_of(("updated",))
+            problems.append(error(doc.path, line, "E108", f"'{updated}' is not a real date (YYYY-MM-DD)"))
+    return problems
+
+
+def headings(body: str, level: int = 2) -> list[tuple[int, str]]:
+    """(body line index, text) of ATX headings of ``level``, skipping fenced code blocks."""
+    found: list[tuple[int, str]] = []
+    fence: str | None = None
+    marker = "#" * level + " "
+    for index, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" ")
+        if len(line) - len(stripped) > 3:
+            continue
+        if fence is not None:
+            if stripped.startswith(fence) and not stripped[len(fence):].strip(fence[0]).strip():
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            char = stripped[0]
+            fence = char * (len(stripped) - len(stripped.lstrip(char)))
+            continue
+        if stripped.startswith(marker):
+            found.append((index, stripped[len(marker):].strip().rstrip("#").strip()))
+    return found
+
+
+def _body_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    kind = doc.meta.get("type")
+    if kind in ("practice", "in-depth"):
+        present = [text.casefold() for _, text in headings(doc.body)]
+        position = -1
+        for section in SECTIONS:
+            wanted = section.casefold()
+            if wanted not in present:
+                problems.append(
+                    error(doc.path, doc.body_line, "E120", f"missing section '## {section}' (required for {kind} cases)")
+                )
+                continue
+            found = present.index(wanted)
+            if found < position:
+                problems.append(
+                    warning(doc.path, doc.body_line, "W121", f"section '## {section}' is out of the template's order")
+                )
+            position = max(position, found)
+    if isinstance(kind, str) and kind in WORD_RANGES:
+        words = len(doc.body.split())
+        low, high = WORD_RANGES[kind]
+        if not low <= words <= high:
+            problems.append(
+                warning(
+                    doc.path, doc.body_line, "W201",
+                    f"{words:,} words; a {kind} case has {low:,}–{high:,}",
+                )
+            )
+    for index, line in enumerate(doc.body.split("\n")):
+        if PLACEHOLDER in line:
+            problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
+    for key, value in doc.meta.items():
+        texts = value if isinstance(value, list) else [value]
+        for i, text in enumerate(texts):
+            if isinstance(text, str) and PLACEHOLDER in text:
+                path = (key, i) if isinstance(value, list) else (key,)
+                problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{key}'"))
+    return problems
+
+
+def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Case | None, list[Problem]]:
+    """Check one parsed file; a :class:`Case` is returned only when it has no errors."""
+    if doc.problems:
+        return None, list(doc.problems)
+    problems = _schema_problems(doc) + _vocabulary_problems(doc, taxonomy) + _period_problems(doc)
+    problems += _body_problems(doc)
+    if any(p.is_error for p in problems):
+        return None, problems
+    case = Case(
+        slug=slug, path=doc.path, meta=doc.meta, body=doc.body, body_line=doc.body_line,
+        lines=doc.lines, problems=problems,
+    )
+    return case, problems
+
+
+def check_collection(cases: list[Case]) -> list[Problem]:
+    """Checks across files: slugs unique, also ignoring case."""
+    problems: list[Problem] = []
+    seen: dict[str, Case] = {}
+    for case in sorted(cases, key=lambda c: c.path):
+        key = case.slug.casefold()
+        if key in seen:
+            problems.append(
+                error(case.path, 1, "E112", f"slug '{case.slug}' clashes with {seen[key].path} (names must differ by more than case)")
+            )
+        else:
+            seen[key] = case
+    return problems
