@@ -20,6 +20,13 @@ from .pages import case_markdown
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
+PACKAGE = Path(__file__).resolve().parent
+TEMPLATES = PACKAGE / "templates"
+ASSETS = PACKAGE / "assets"
+#: Stylesheets and scripts the plugin ships, served under assets/casebook/.
+EXTRA_CSS = ["casebook.css"]
+EXTRA_JS: list[str] = []
+
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
@@ -34,6 +41,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue = None
         self.case_pages = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
+        # Our template overrides come after a site's custom_dir and before the theme's own.
+        if str(TEMPLATES) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        for name in EXTRA_CSS:
+            if f"assets/casebook/{name}" not in config.extra_css:
+                config.extra_css.append(f"assets/casebook/{name}")
+        for name in EXTRA_JS:
+            if f"assets/casebook/{name}" not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(f"assets/casebook/{name}")
         return config
 
     def _settings(self) -> Settings:
@@ -55,6 +71,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
+        for name in EXTRA_CSS + EXTRA_JS:
+            files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         for case in catalogue.cases:
             if case.is_draft and not self.serving:
                 continue
