@@ -9,6 +9,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 
 from .frontmatter import Document
@@ -56,6 +57,24 @@ def _validator() -> jsonschema.protocols.Validator:
     cls = jsonschema.validators.validator_for(base_schema())
     cls.check_schema(base_schema())
     return cls(base_schema())
+
+
+@lru_cache(maxsize=1)
+def _fast_validator() -> Any:
+    """The same schema compiled to Python code: a fast test that a file passes.
+
+    Only a pass is taken from it; a file it fails is checked again by jsonschema, which words
+    every problem. ``tests/test_schema_parity.py`` checks that the two agree on pass or fail.
+    """
+    return fastjsonschema.compile(base_schema())
+
+
+def schema_passes(meta: Any) -> bool:
+    try:
+        _fast_validator()(meta)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def _type_name(value: Any) -> str:
@@ -109,6 +128,8 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
 
 def _schema_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
+    if schema_passes(doc.meta):
+        return problems
     for err in sorted(_validator().iter_errors(doc.meta), key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties":
@@ -221,7 +242,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
-    for index, line in enumerate(doc.body.split("\n")):
+    for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
     for key, value in doc.meta.items():

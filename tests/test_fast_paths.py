@@ -1,0 +1,189 @@
+"""The fast paths of the loader and validator agree with the reference paths on every input.
+
+``parse_yaml`` reads with libyaml's parser and hands anything unusual to PyYAML's pure-Python
+reader; ``_schema_problems`` asks a compiled schema whether a file passes and jsonschema for the
+problems. These tests check the fast answer against the reference one on generated input, so a
+speed-up can never accept what the reference refuses or change a value, line or message.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from casebook import frontmatter
+from casebook.validate import _validator, schema_passes
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.skipif(frontmatter._CParser is None, reason="PyYAML built without libyaml")
+
+
+def reference(text: str) -> tuple[Any, dict[Any, int], list[Any]]:
+    saved = frontmatter._CParser
+    frontmatter._CParser = None
+    try:
+        return frontmatter.parse_yaml(text, "cases/x.md", first_line=2)
+    finally:
+        frontmatter._CParser = saved
+
+
+def fast(text: str) -> tuple[Any, dict[Any, int], list[Any]]:
+    return frontmatter.parse_yaml(text, "cases/x.md", first_line=2)
+
+
+def same(text: str) -> None:
+    assert fast(text) == reference(text), text
+
+
+def test_fast_reader_is_used_and_gives_values_and_lines() -> None:
+    text = 'title: "t"\ncountries: [NO]\nperiod:\n  start: 2001\norganisations:\n  - name: "A"\n    role: x\n'
+    value, lines = frontmatter._fast_parse(text, 2)
+    assert value == {"title": "t", "countries": ["NO"], "period": {"start": 2001},
+                     "organisations": [{"name": "A", "role": "x"}]}
+    assert lines[("period", "start")] == 5 and lines[("organisations", 0, "role")] == 8
+    same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "", "# only a comment", "---", "a: 1\n---\nb: 2", "a: &x 1\nb: *x", "a: !!str x", "a: !x y", "<<: {a: 1}",
+        '"<<": 1', "a: 1\na: 2",
+        "a:\n  b:\n    c:\n      d:\n        e:\n          f:\n            g:\n              h:\n"
+        "                i: 1", "[a, [b, [c, [d, [e, [f, [g, [h, [i]]]]]]]]]", "a: [1, 2", "a: 'x", "{a: 1}: 2",
+        "? [a]\n: 1", "- a\n- b", "a: |\n  x\n  y\n", "a: >-\n  x\n", "a: ~\nb: null\nc:\nd: ''",
+        "a: 0x10\nb: +5\nc: -0", "a: |#\n  x", "a\t", "a: b\t# c",
+        "a: 1_000\nb: 1e3\nc: .inf", "a: yes\nb: No\nc: on", "%YAML 1.1\n---\na: 1", "a: b: c", "a:\n- b\n c",
+        "key with spaces: v", "'quoted key': v", "1: one\n2: two", "a: \"\\u00e9\\x41\"", "a: \u00e9t\u00e9",
+        "a: [x,\n  y]", "  a: 1\n b: 2", "- - a\n  - b\n- c", "a: @x", "a: `x`", "a: x # comment\n# c\nb: y",
+    ],
+)
+def test_fast_and_reference_readers_agree_on_edge_cases(text: str) -> None:
+    same(text)
+
+
+def test_fast_and_reference_readers_agree_on_real_files() -> None:
+    paths = [*sorted((REPO / "cases").glob("*.md")), *sorted((REPO / "tests" / "fixtures").rglob("*.md"))]
+    paths += sorted((REPO / "taxonomy").glob("*.yml"))
+    assert paths
+    for path in paths:
+        text = path.read_text("utf-8")
+        if path.suffix == ".md":
+            text = text.split("\n---\n", 1)[0].removeprefix("---\n")
+        same(text)
+
+
+YAML_PIECES = st.sampled_from(
+    [
+        "a", "b", "NO", "1", "2007", "-1", "0x1", "true", "~", "null", ": ", ":", "- ", "-", "\n", "\n  ", "\n    ",
+        "  ", " ", "\t", "#", "&a ", "*a", "!!str ", "!t ", "<<", "'", '"', "[", "]", "{", "}", ",", "?", "|", ">",
+        "%", "@", "`", "\\", "é", "ø", "\u00a0", "\u2028", "---", "...", "key", "x y",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(YAML_PIECES, max_size=40).map("".join))
+def test_fast_and_reference_readers_agree_on_generated_text(text: str) -> None:
+    same(text)
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers(-3000, 3000) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(JSONISH, st.sampled_from([None, True, False]), st.booleans())
+def test_fast_and_reference_readers_agree_on_dumped_data(data: Any, flow: bool | None, unicode: bool) -> None:
+    same(yaml.safe_dump(data, default_flow_style=flow, allow_unicode=unicode))
+
+
+# --- The compiled schema and jsonschema agree on pass or fail ----------------------------------
+
+VALID: dict[str, Any] = {
+    "title": "A case", "summary": "Twenty characters at least, plain text.", "type": "practice",
+    "status": "published", "countries": ["MX", "NO"], "policy_areas": ["health"], "mechanisms": ["lead-agency"],
+    "coordination": {"direction": ["horizontal"], "modes": ["hierarchy", "network"], "levels": ["national"]},
+    "period": {"start": 1997, "end": 2006},
+    "organisations": [{"name": "Secretaría de Salud", "acronym": "SSA", "role": "leads"}],
+    "authors": ["Ana Núñez"], "references": ["a2001"], "lessons": ["Agree first."], "updated": "2024-01-31",
+}
+
+
+def reference_passes(meta: Any) -> bool:
+    return not any(True for _ in _validator().iter_errors(meta))
+
+
+def test_a_valid_record_passes_both() -> None:
+    assert schema_passes(VALID) and reference_passes(VALID)
+    assert not schema_passes({**VALID, "template": "x"}) and not reference_passes({**VALID, "template": "x"})
+
+
+PATHS = [
+    (), ("title",), ("summary",), ("type",), ("status",), ("countries",), ("countries", 0), ("policy_areas",),
+    ("mechanisms", 0), ("coordination",), ("coordination", "direction"), ("coordination", "modes", 1),
+    ("coordination", "levels"), ("period",), ("period", "start"), ("period", "end"), ("organisations",),
+    ("organisations", 0), ("organisations", 0, "name"), ("organisations", 0, "acronym"), ("authors", 0),
+    ("references",), ("lessons", 0), ("updated",), ("unknown",),
+]
+VALUES = JSONISH | st.sampled_from(
+    ["", "ab", "x" * 201, "x" * 601, "MX", "mx", "NO", "in-depth", "draft", "horizontal", "market", "local",
+     "2024-13-45", "2024-01-01", 1799, 1800, 2100, 2101, 2000, True, 1, 1.0, 2006.5, [], ["MX", "MX"], [True, 1],
+     ["a", "a"], {}, {"name": "x"}, {"start": 2000}, {"start": True}, [{"name": "N"}, {"acronym": ""}]]
+)
+
+
+def mutate(meta: dict[str, Any], path: tuple[Any, ...], value: Any, delete: bool) -> dict[str, Any]:
+    meta = copy.deepcopy(meta)
+    if not path:
+        return meta
+    target: Any = meta
+    for step in path[:-1]:
+        target = target[step]
+    if delete and isinstance(target, dict):
+        target.pop(path[-1], None)
+    elif isinstance(target, list) and isinstance(path[-1], int) and path[-1] >= len(target):
+        target.append(value)
+    else:
+        target[path[-1]] = value
+    return meta
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(PATHS), VALUES, st.booleans()), min_size=1, max_size=3))
+def test_compiled_schema_and_jsonschema_agree(changes: list[tuple[tuple[Any, ...], Any, bool]]) -> None:
+    meta: Any = VALID
+    for path, value, delete in changes:
+        try:
+            meta = mutate(meta, path, value, delete)
+        except (KeyError, IndexError, TypeError):
+            continue
+    assert schema_passes(meta) == reference_passes(meta), json.dumps(meta, ensure_ascii=False, default=str)
+
+
+FRONT_MATTER = (
+    'title: "Inter-ministerial committee"\nsummary: >\n  One paragraph.\ntype: practice\ncountries: ["MX", NO]\n'
+    "period:\n  start: 1997\n  end: 2006\norganisations:\n  - name: 'Secretaría de Salud'\n    acronym: SSA\n"
+    "authors: [Ana Núñez, 'B. Ø']\nlessons:\n  - Agree first.\n  -\n"
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(FRONT_MATTER)), st.integers(0, 3), YAML_PIECES), max_size=4))
+def test_fast_and_reference_readers_agree_on_edited_front_matter(edits: list[tuple[int, int, str]]) -> None:
+    text = FRONT_MATTER
+    for at, cut, piece in edits:
+        at = min(at, len(text))
+        text = text[:at] + piece + text[at + cut:]
+    same(text)
