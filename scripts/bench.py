@@ -1,0 +1,524 @@
+"""Benchmarks: the casebook build against a plain Material build of the same Markdown, and more.
+
+For each N (default 100, 1,000 and 2,000) it writes a synthetic corpus twice (``make_corpus.py``):
+(a) a Casebook site built with the casebook plugin and all its pages, (b) the same case Markdown as
+plain pages with the same theme and no casebook plugin. It builds both in turn, several times, each
+build a fresh ``python -m mkdocs build`` subprocess whose wall time and peak memory (``wait4``) are
+measured, and reports the ratio (a)/(b), seconds per case, peak memory, the size of ``site/`` and
+the HTML bytes per case page. It also times ``casebook validate`` on N cases, bibliography
+formatting at M = 1,000 and 5,000 entries, and a ``mkdocs serve``-style rebuild after editing one
+case, with a profile showing whether any time goes to pybtex.
+
+    make bench                        # the whole run (about 10 minutes on 2 cores)
+    python scripts/bench.py --quick   # small sizes, to check the harness
+    python scripts/bench.py --profile 1000   # cProfile of one plugin build, top entries
+
+Results: a table on stdout and ``bench-results/bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import platform
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import make_corpus  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench-results"
+EPOCH = "1700000000"
+
+TARGETS = {
+    "ratio_1000": 1.15,
+    "growth_2000_over_1000": 2.1,
+    "validate_1000_s": 2.0,
+    "peak_rss_2000_mb": 1536,
+}
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(SOURCE_DATE_EPOCH=EPOCH, NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+@dataclass
+class Run:
+    wall: float
+    user: float
+    sys: float
+    peak_rss_mb: float
+    returncode: int
+    warnings: int
+    stderr_tail: str
+
+
+def measure(cmd: list[str], cwd: Path) -> Run:
+    """Run ``cmd`` and return its wall time, CPU time and peak resident memory (this child alone)."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=child_env(), stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    warnings = sum(1 for line in text.splitlines() if line.startswith("WARNING"))
+    return Run(wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, warnings,
+               "\n".join(text.splitlines()[-8:]))
+
+
+def site_stats(site: Path) -> dict[str, Any]:
+    total = files = 0
+    for path in site.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            files += 1
+    pages = sorted(site.glob("cases/*/index.html"))
+    sizes = [p.stat().st_size for p in pages]
+    search = sum(p.stat().st_size for p in (site / "search").rglob("*") if p.is_file()) if (site / "search").is_dir() \
+        else 0
+    pagefind = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file()) \
+        if (site / "pagefind").is_dir() else 0
+    return {
+        "site_mb": total / 1e6,
+        "files": files,
+        "case_pages": len(pages),
+        "html_per_case_kb": statistics.fmean(sizes) / 1e3 if sizes else 0.0,
+        "search_index_mb": search / 1e6,
+        "pagefind_mb": pagefind / 1e6,
+    }
+
+
+@dataclass
+class SizeResult:
+    n: int
+    entries: int
+    plugin: list[Run] = field(default_factory=list)
+    plain: list[Run] = field(default_factory=list)
+    plugin_site: dict[str, Any] = field(default_factory=dict)
+    plain_site: dict[str, Any] = field(default_factory=dict)
+    validate: list[Run] = field(default_factory=list)
+
+    def best(self, variant: str) -> float:
+        return min(r.wall for r in getattr(self, variant))
+
+    def median(self, variant: str) -> float:
+        return statistics.median(r.wall for r in getattr(self, variant))
+
+    def peak(self, variant: str) -> float:
+        return max(r.peak_rss_mb for r in getattr(self, variant))
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "entries": self.entries,
+            "plugin_s": [round(r.wall, 2) for r in self.plugin],
+            "plain_s": [round(r.wall, 2) for r in self.plain],
+            "plugin_cpu_s": [round(r.user + r.sys, 2) for r in self.plugin],
+            "plain_cpu_s": [round(r.user + r.sys, 2) for r in self.plain],
+            "ratio_best": round(self.best("plugin") / self.best("plain"), 3),
+            "ratio_median": round(self.median("plugin") / self.median("plain"), 3),
+            "ratio_cpu": round(min(r.user + r.sys for r in self.plugin) / min(r.user + r.sys for r in self.plain), 3),
+            "plugin_s_per_case": round(self.best("plugin") / self.n, 4),
+            "plain_s_per_case": round(self.best("plain") / self.n, 4),
+            "plugin_peak_mb": round(self.peak("plugin"), 1),
+            "plain_peak_mb": round(self.peak("plain"), 1),
+            "plugin_site": self.plugin_site,
+            "plain_site": self.plain_site,
+            "plugin_warnings": max(r.warnings for r in self.plugin),
+            "plain_warnings": max(r.warnings for r in self.plain),
+            "validate_s": [round(r.wall, 3) for r in self.validate],
+            "validate_cpu_s": [round(r.user + r.sys, 3) for r in self.validate],
+        }
+
+
+def log(message: str) -> None:
+    load = os.getloadavg()[0]
+    print(f"[{time.strftime('%H:%M:%S')} load {load:.1f}] {message}", file=sys.stderr, flush=True)
+
+
+def build_cmd(site_dir: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)]
+
+
+def check(run: Run, what: str) -> None:
+    if run.returncode != 0:
+        raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.stderr_tail}")
+
+
+def bench_size(n: int, reps: int, work: Path, seed: int) -> SizeResult:
+    entries = max(n, 50)
+    result = SizeResult(n, entries)
+    log(f"N={n}: writing the corpus ({entries} bibliography entries)")
+    plugin = make_corpus.write_site(work / f"plugin-{n}", n, entries, seed=seed)
+    plain = make_corpus.write_site(work / f"plain-{n}", n, entries, seed=seed, variant="plain")
+    for rep in range(reps):
+        order = [("plugin", plugin), ("plain", plain)] if rep % 2 == 0 else [("plain", plain), ("plugin", plugin)]
+        for variant, root in order:
+            out = work / f"site-{variant}-{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            run = measure(build_cmd(out), root)
+            check(run, f"{variant} build at N={n}")
+            getattr(result, variant).append(run)
+            log(f"N={n} rep {rep + 1}/{reps} {variant}: {run.wall:.1f} s, {run.peak_rss_mb:.0f} MB, "
+                f"{run.warnings} warning(s)")
+    result.plugin_site = site_stats(work / f"site-plugin-{n}")
+    result.plain_site = site_stats(work / f"site-plain-{n}")
+    if result.plugin_site["case_pages"] != n or result.plain_site["case_pages"] != n:
+        raise SystemExit(f"expected {n} case pages: {result.plugin_site['case_pages']} (plugin), "
+                         f"{result.plain_site['case_pages']} (plain)")
+    for _ in range(3):
+        run = measure([sys.executable, "-m", "casebook.cli", "validate"], plugin)
+        check(run, f"casebook validate at N={n}")
+        result.validate.append(run)
+    log(f"N={n}: validate best {min(r.wall for r in result.validate):.2f} s")
+    for variant in ("plugin", "plain"):
+        shutil.rmtree(work / f"site-{variant}-{n}", ignore_errors=True)
+    return result
+
+
+# --- Bibliography formatting ----------------------------------------------------------------------
+
+BIB_CHILD = r'''
+import json, sys, time
+t0 = time.perf_counter()
+path = sys.argv[1]
+try:
+    from casebook import bibliography as b
+except ImportError:
+    b = None
+api = None
+if b is not None:
+    for name in ("format_bibliography", "render_bibliography", "load_bibliography", "format_entries"):
+        if hasattr(b, name):
+            api = name
+            break
+t1 = time.perf_counter()
+if api is None:
+    import pybtex.database
+    from pybtex.plugin import find_plugin
+    data = pybtex.database.parse_file(path)
+    t2 = time.perf_counter()
+    style = find_plugin("pybtex.style.formatting", "unsrt")()
+    backend = find_plugin("pybtex.backends", "html")()
+    html = [entry.text.render(backend) for entry in style.format_entries(data.entries.values())]
+    count = len(html)
+else:
+    t2 = t1
+    result = getattr(b, api)(path)
+    count = len(result) if hasattr(result, "__len__") else -1
+t3 = time.perf_counter()
+print(json.dumps({"api": api or "pybtex unsrt + html backend", "import_s": t1 - t0, "parse_s": t2 - t1,
+                  "format_s": t3 - t2, "total_s": t3 - t1, "entries": count}))
+'''
+
+
+def bench_bibliography(sizes: list[int], work: Path, seed: int) -> list[dict[str, Any]]:
+    results = []
+    for m in sizes:
+        folder = work / f"bib-{m}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "bibliography.bib"
+        path.write_text(make_corpus.bibliography_text(make_corpus.make_bibliography(seed, m)), encoding="utf-8")
+        with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as handle:
+            handle.write(BIB_CHILD)
+        out = folder / "out.json"
+        cmd = [sys.executable, "-c", f"import runpy,sys; sys.argv=['x', {str(path)!r}]; "
+               f"sys.stdout=open({str(out)!r}, 'w'); runpy.run_path({handle.name!r})"]
+        run = measure(cmd, folder)
+        os.unlink(handle.name)
+        check(run, f"bibliography formatting at M={m}")
+        detail = json.loads(out.read_text())
+        results.append({"m": m, "wall_s": round(run.wall, 2), "peak_mb": round(run.peak_rss_mb, 1), **detail})
+        log(f"bibliography M={m}: {detail['total_s']:.2f} s ({detail['api']})")
+    return results
+
+
+# --- Serve-style rebuild ---------------------------------------------------------------------------
+
+def _pybtex_stats(profile: cProfile.Profile) -> dict[str, Any]:
+    stats = pstats.Stats(profile)
+    calls = 0
+    seconds = 0.0
+    for (filename, _line, _name), (_cc, nc, tt, _ct, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if f"{os.sep}pybtex{os.sep}" in filename:
+            calls += nc
+            seconds += tt
+    return {"pybtex_calls": calls, "pybtex_s": round(seconds, 3)}
+
+
+def serve_child(root: Path) -> dict[str, Any]:
+    """Build like ``mkdocs serve`` does (config reloaded each time, plugins kept), editing one case between builds."""
+    os.chdir(root)
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tempfile.mkdtemp(prefix="casebook-serve-")
+
+    def get_config():  # type: ignore[no-untyped-def]
+        return load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir)
+
+    def builder() -> None:
+        config = get_config()
+        config.site_url = "http://127.0.0.1:8000/"
+        build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+
+    config = get_config()
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugins_before = {name: id(p) for name, p in config.plugins.items()}
+    case = sorted((root / "cases").glob("*.md"))[0]
+    original = case.read_text("utf-8")
+
+    def touch(i: int) -> None:
+        case.write_text(original + f"\nOne more synthetic sentence, edit {i}.\n", encoding="utf-8")
+
+    result: dict[str, Any] = {}
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    build(config, serve_url="http://127.0.0.1:8000/", dirty=False)
+    profile.disable()
+    result["first_build_profiled_s"] = round(time.perf_counter() - start, 2)
+    result["first_build"] = _pybtex_stats(profile)
+    touch(1)
+    start = time.perf_counter()
+    builder()
+    result["rebuild_s"] = round(time.perf_counter() - start, 2)
+    touch(2)
+    profile = cProfile.Profile()
+    start = time.perf_counter()
+    profile.enable()
+    builder()
+    profile.disable()
+    result["rebuild_profiled_s"] = round(time.perf_counter() - start, 2)
+    result["rebuild"] = _pybtex_stats(profile)
+    config = get_config()
+    result["plugins_kept"] = all(id(config.plugins[name]) == ident for name, ident in plugins_before.items()
+                                 if name in config.plugins)
+    case.write_text(original, encoding="utf-8")
+    shutil.rmtree(site_dir, ignore_errors=True)
+    return result
+
+
+def bench_serve(n: int, work: Path, seed: int) -> dict[str, Any]:
+    root = work / f"plugin-{n}"
+    if not root.exists():
+        make_corpus.write_site(root, n, max(n, 50), seed=seed)
+    out = work / f"serve-{n}.json"
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--serve-child", str(root), "--serve-out", str(out)]
+    run = measure(cmd, root)
+    check(run, f"serve-style rebuild at N={n}")
+    detail = json.loads(out.read_text())
+    detail.update(n=n, peak_mb=round(run.peak_rss_mb, 1))
+    log(f"serve rebuild N={n}: {detail['rebuild_s']} s; pybtex calls cold {detail['first_build']['pybtex_calls']}, "
+        f"rebuild {detail['rebuild']['pybtex_calls']}")
+    return detail
+
+
+# --- Profile ---------------------------------------------------------------------------------------
+
+def profile_build(n: int, work: Path, seed: int, top: int) -> dict[str, Any]:
+    root = work / f"plugin-{n}"
+    if not root.exists():
+        make_corpus.write_site(root, n, max(n, 50), seed=seed)
+    RESULTS.mkdir(exist_ok=True)
+    prof = RESULTS / f"build-{n}.prof"
+    site = work / f"site-profile-{n}"
+    run = measure([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "-d", str(site)], root)
+    check(run, f"profiled build at N={n}")
+    stats = pstats.Stats(str(prof))
+    rows = []
+    for order in ("tottime", "cumulative"):
+        entries = sorted(stats.stats.items(), key=lambda kv: kv[1][2 if order == "tottime" else 3],  # type: ignore[attr-defined]
+                         reverse=True)
+        for (filename, line, name), (_cc, nc, tt, ct, _callers) in entries[:top]:
+            rows.append({"order": order, "function": f"{_short(filename)}:{line}({name})", "calls": nc,
+                         "tottime": round(tt, 3), "cumtime": round(ct, 3)})
+    casebook = [
+        {"function": f"{_short(f)}:{line}({name})", "calls": nc, "tottime": round(tt, 3), "cumtime": round(ct, 3)}
+        for (f, line, name), (_cc, nc, tt, ct, _c) in sorted(stats.stats.items(), key=lambda kv: -kv[1][3])  # type: ignore[attr-defined]
+        if f"{os.sep}casebook{os.sep}" in f
+    ][:top]
+    shutil.rmtree(site, ignore_errors=True)
+    return {"n": n, "wall_s": round(run.wall, 2), "profile": str(prof), "top": rows, "casebook": casebook}
+
+
+def _short(filename: str) -> str:
+    for marker in ("site-packages/", "src/", "lib/python3"):
+        if marker in filename:
+            return filename.split(marker, 1)[1]
+    return filename
+
+
+# --- Report ----------------------------------------------------------------------------------------
+
+def table(rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for k, row in enumerate(rows):
+        lines.append("  ".join(cell.rjust(w) if i else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths,
+                                                                                                       strict=True))))
+        if k == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def report(data: dict[str, Any]) -> str:
+    out = []
+    sizes = data.get("sizes", [])
+    if sizes:
+        rows = [["N", "plugin s", "plain s", "ratio best", "ratio med", "ratio cpu", "s/case", "peak MB a/b",
+                 "site MB a/b", "HTML/case KB a/b", "search MB", "validate s"]]
+        for s in sizes:
+            rows.append([
+                f"{s['n']:,}", "/".join(f"{x:.1f}" for x in s["plugin_s"]), "/".join(f"{x:.1f}" for x in s["plain_s"]),
+                f"{s['ratio_best']:.2f}", f"{s['ratio_median']:.2f}", f"{s['ratio_cpu']:.2f}",
+                f"{s['plugin_s_per_case']:.4f}", f"{s['plugin_peak_mb']:.0f}/{s['plain_peak_mb']:.0f}",
+                f"{s['plugin_site']['site_mb']:.1f}/{s['plain_site']['site_mb']:.1f}",
+                f"{s['plugin_site']['html_per_case_kb']:.1f}/{s['plain_site']['html_per_case_kb']:.1f}",
+                f"{s['plugin_site']['search_index_mb'] + s['plugin_site']['pagefind_mb']:.1f}",
+                f"{min(s['validate_s']):.2f}",
+            ])
+        out += ["Builds: (a) casebook plugin, (b) plain Material, same Markdown; times are wall seconds per rep", "",
+                table(rows), ""]
+    if data.get("bibliography"):
+        rows = [["M", "wall s", "parse s", "format s", "peak MB", "how"]]
+        for b in data["bibliography"]:
+            rows.append([f"{b['m']:,}", f"{b['wall_s']:.2f}", f"{b['parse_s']:.2f}", f"{b['format_s']:.2f}",
+                         f"{b['peak_mb']:.0f}", b["api"]])
+        out += ["Bibliography formatting", "", table(rows), ""]
+    if data.get("serve"):
+        s = data["serve"]
+        out += [f"Serve-style rebuild at N={s['n']:,} after editing one case: {s['rebuild_s']:.2f} s "
+                f"(plugins kept: {s['plugins_kept']}); pybtex calls/seconds in the cold build "
+                f"{s['first_build']['pybtex_calls']}/{s['first_build']['pybtex_s']}, in the rebuild "
+                f"{s['rebuild']['pybtex_calls']}/{s['rebuild']['pybtex_s']}", ""]
+    if data.get("targets"):
+        rows = [["target", "limit", "measured", "met"]]
+        for t in data["targets"]:
+            rows.append([t["target"], t["limit"], t["measured"], "yes" if t["met"] else "NO"])
+        out += ["Targets", "", table(rows), ""]
+    if data.get("profile"):
+        p = data["profile"]
+        rows = [["function", "calls", "tottime", "cumtime"]]
+        rows += [[r["function"][:90], str(r["calls"]), f"{r['tottime']:.2f}", f"{r['cumtime']:.2f}"]
+                 for r in p["top"] if r["order"] == "cumulative"]
+        out += [f"Profile of one plugin build at N={p['n']:,} (cProfile, {p['wall_s']} s), by cumulative time", "",
+                table(rows), ""]
+        rows = [["function", "calls", "tottime", "cumtime"]]
+        rows += [[r["function"][:90], str(r["calls"]), f"{r['tottime']:.2f}", f"{r['cumtime']:.2f}"]
+                 for r in p["top"] if r["order"] == "tottime"]
+        out += ["by own time", "", table(rows), ""]
+        rows = [["casebook function", "calls", "tottime", "cumtime"]]
+        rows += [[r["function"][:90], str(r["calls"]), f"{r['tottime']:.2f}", f"{r['cumtime']:.2f}"]
+                 for r in p["casebook"]]
+        out += ["casebook's own functions", "", table(rows), ""]
+    return "\n".join(out)
+
+
+def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
+    found = {s["n"]: s for s in data.get("sizes", [])}
+    rows: list[dict[str, Any]] = []
+    if 1000 in found:
+        s = found[1000]
+        rows.append({"target": "build ratio (a)/(b) at N=1,000 (best of reps; median)", "limit": "<= 1.15",
+                     "measured": f"{s['ratio_best']:.2f}; {s['ratio_median']:.2f}",
+                     "met": s["ratio_best"] <= TARGETS["ratio_1000"]})
+        v = min(s["validate_s"])
+        rows.append({"target": "casebook validate, 1,000 cases (wall; cpu)", "limit": "< 2 s",
+                     "measured": f"{v:.2f} s; {min(s['validate_cpu_s']):.2f} s", "met": v < TARGETS["validate_1000_s"]})
+    if 1000 in found and 2000 in found:
+        a, b = found[1000], found[2000]
+        growth = b["plugin_s"] and min(b["plugin_s"]) / min(a["plugin_s"])
+        rows.append({"target": "build time N=2,000 / N=1,000 (plugin)", "limit": "<= 2.1",
+                     "measured": f"{growth:.2f}", "met": growth <= TARGETS["growth_2000_over_1000"]})
+        rows.append({"target": "peak memory of the plugin build at N=2,000", "limit": "< 1,536 MB",
+                     "measured": f"{b['plugin_peak_mb']:.0f} MB", "met": b["plugin_peak_mb"] < TARGETS["peak_rss_2000_mb"]})
+    if len(found) >= 2:
+        html = [found[n]["plugin_site"]["html_per_case_kb"] for n in sorted(found)]
+        grows = max(html) > min(html) * 1.02
+        rows.append({"target": "HTML per case page does not grow with N", "limit": "flat (within 2%)",
+                     "measured": " / ".join(f"{h:.1f} KB" for h in html), "met": not grows})
+    if data.get("serve"):
+        s = data["serve"]
+        rows.append({"target": "rebuild with unchanged bibliography spends no time in pybtex", "limit": "0 calls",
+                     "measured": f"{s['rebuild']['pybtex_calls']} calls ({s['first_build']['pybtex_calls']} in the "
+                                 "cold build)",
+                     "met": s["rebuild"]["pybtex_calls"] == 0 and s["first_build"]["pybtex_calls"] > 0})
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,2000", help="numbers of cases (default 100,1000,2000)")
+    parser.add_argument("--reps", default="3,2,2", help="repetitions for each size (default 3,2,2)")
+    parser.add_argument("--bib-sizes", default="1000,5000", help="bibliography entries to format (default 1000,5000)")
+    parser.add_argument("--serve-n", type=int, default=1000, help="cases for the serve-style rebuild (0: skip)")
+    parser.add_argument("--profile", type=int, default=0, metavar="N", help="also profile one plugin build at N")
+    parser.add_argument("--only-profile", action="store_true", help="only the profile")
+    parser.add_argument("--top", type=int, default=25, help="profile entries to show")
+    parser.add_argument("--quick", action="store_true", help="small sizes to check the harness")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=RESULTS / "bench.json")
+    parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
+    parser.add_argument("--serve-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.serve_child:
+        args.serve_out.write_text(json.dumps(serve_child(args.serve_child)))
+        return 0
+    if args.quick:
+        args.sizes, args.reps, args.bib_sizes, args.serve_n = "20,60", "2,1", "100,300", 20
+        args.profile = args.profile and 20
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    reps = [int(x) for x in args.reps.split(",") if x]
+    reps += [reps[-1]] * (len(sizes) - len(reps))
+    work = Path(tempfile.mkdtemp(prefix="casebook-bench-"))
+    started = time.perf_counter()
+    data: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "load_before": os.getloadavg(),
+    }
+    try:
+        if not args.only_profile:
+            data["sizes"] = [bench_size(n, r, work, args.seed).summary() for n, r in zip(sizes, reps, strict=True)]
+            data["bibliography"] = bench_bibliography([int(x) for x in args.bib_sizes.split(",") if x], work,
+                                                      args.seed)
+            if args.serve_n:
+                data["serve"] = bench_serve(args.serve_n, work, args.seed)
+        if args.profile or args.only_profile:
+            data["profile"] = profile_build(args.profile or 1000, work, args.seed, args.top)
+    finally:
+        if args.keep:
+            log(f"corpora kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    data["targets"] = targets(data)
+    data["elapsed_s"] = round(time.perf_counter() - started, 1)
+    data["load_after"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(report(data))
+    print(f"elapsed {data['elapsed_s']:.0f} s; results in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
