@@ -13,9 +13,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .brief_pages import brief_markdown, briefs_index_markdown
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
-from .model import Case
+from .model import Brief, Case
 from .pages import case_markdown
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -24,7 +25,7 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
+EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS: list[str] = []
 
 
@@ -33,6 +34,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.serving = False
         self.catalogue: Catalogue | None = None
         self.case_pages: dict[str, Case] = {}
+        self.brief_pages: dict[str, Brief] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -40,6 +42,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
         self.case_pages = {}
+        self.brief_pages = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
@@ -79,9 +82,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             src_uri = f"cases/{case.slug}.md"
             self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
             self.case_pages[src_uri] = case
+        self._add_briefs(files, config, catalogue)
         return files
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
+    def _add_briefs(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
+        briefs = [b for b in catalogue.briefs if self.serving or not b.is_draft]
+        cases = {c.slug: c for c in catalogue.cases}
+        for brief in briefs:
+            src_uri = f"briefs/{brief.slug}.md"
+            self._add(files, config, src_uri, brief_markdown(brief, cases), edit_uri=brief.path)
+            self.brief_pages[src_uri] = brief
+        # The list of briefs may be listed in the nav, so it is not marked NOT_IN_NAV.
+        self._add(files, config, "briefs/index.md", briefs_index_markdown(briefs), edit_uri=None, in_nav=True)
+
+    def _add(
+        self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None,
+        in_nav: bool = False,
+    ) -> None:
         existing = files.get_file_from_path(src_uri)
         if existing is not None:
             raise PluginError(
@@ -89,15 +106,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 "remove or rename the hand-written page"
             )
         # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
+        inclusion = InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, src_uri, content=content, inclusion=inclusion)
         file.edit_uri = edit_uri
         files.append(file)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        case = self.case_pages.get(page.file.src_uri)
-        if case is not None:
+        item = self.case_pages.get(page.file.src_uri) or self.brief_pages.get(page.file.src_uri)
+        if item is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(case.title, quote=True)}
+            page.meta = {"title": escape(item.title, quote=True)}
         return markdown
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
