@@ -61,8 +61,8 @@ def policy_area_badge(case: Case, taxonomy: Taxonomy) -> Badge | None:
     matched = [a.label for a in areas if a.cocops]
     if not matched:
         return None
-    which = "one of the work plan's three policy areas" if len(matched) == 1 else "among the work plan's three policy areas"
-    detail = f"Covers {_join(matched)}, {which}."
+    which = "one of" if len(matched) == 1 else "among"
+    detail = f"Covers {_join(matched)}, {which} the work plan's three policy areas."
     return Badge("cocops-policy-area", "COCOPS policy area", detail)
 
 
