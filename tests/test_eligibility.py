@@ -76,8 +76,8 @@ def test_badges_come_in_a_fixed_order_and_render_escaped_in_the_header() -> None
     assert ids(c) == ["cocops-policy-area", "european-country", "recent"]
     html = case_header(c, TAXONOMY)
     assert "<dt>COCOPS criteria</dt>" in html
-    assert '<li class="cb-badge cb-badge--recent" title="Started in 2019, within 10 years of the case&#x27;s last ' \
-        'revision in 2024.">Emerged within 10 years</li>' in html
+    detail = "Started in 2019, within 10 years of the case&#x27;s last revision in 2024."
+    assert f'<li class="cb-criterion cb-criterion--recent" title="{detail}">Emerged within 10 years</li>' in html
 
 
 def test_real_cases_get_the_badges_the_about_page_describes() -> None:

@@ -62,7 +62,7 @@ def test_framework_page_links_to_every_mechanism_page(real_site: Path) -> None:
 
 def test_real_case_pages_show_the_badges_the_about_page_describes(real_site: Path) -> None:
     gt = (real_site / "site/cases/gt-management-for-results/index.html").read_text()
-    assert re.findall(r'class="cb-badge cb-badge--([a-z-]+)"', gt) == ["cocops-policy-area"]
+    assert re.findall(r'class="cb-criterion cb-criterion--([a-z-]+)"', gt) == ["cocops-policy-area"]
     about = (real_site / "site/about/index.html").read_text()
     for label in ("COCOPS policy area", "European country", "Emerged within 10 years"):
         assert label in about

@@ -64,9 +64,10 @@ def badge_row(case: Case, taxonomy: Taxonomy) -> str:
     if not found:
         return ""
     items = "".join(
-        f'<li class="cb-badge cb-badge--{attr(b.id)}" title="{attr(b.detail)}">{text(b.label)}</li>' for b in found
+        f'<li class="cb-criterion cb-criterion--{attr(b.id)}" title="{attr(b.detail)}">{text(b.label)}</li>'
+        for b in found
     )
-    return f'<dt>COCOPS criteria</dt><dd><ul class="cb-badges">{items}</ul></dd>'
+    return f'<dt>COCOPS criteria</dt><dd><ul class="cb-criteria">{items}</ul></dd>'
 
 
 def _label(terms: dict[str, object], key: str) -> str:
