@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from .model import Case
@@ -66,7 +66,7 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     )
 
 
-def _label(terms: dict[str, object], key: str) -> str:
+def _label(terms: Mapping[str, object], key: str) -> str:
     term = terms.get(key)
     return str(getattr(term, "label", key))
 

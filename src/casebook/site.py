@@ -39,8 +39,8 @@ HOME_MARKER = "<!-- casebook:home -->"
 NEWEST = 5
 RELATED = 5
 
-# The only characters Python-Markdown honours a backslash escape for.
-_MD_ESCAPABLE = frozenset("\\`*_{}[]()>#+-.!")
+# The characters Python-Markdown honours a backslash escape for, less '>' (html.escape turns it into &gt;).
+_MD_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!")
 
 
 @dataclass(frozen=True)
