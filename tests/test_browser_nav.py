@@ -53,8 +53,8 @@ def test_hostile_title_is_text_in_the_browser(served: str, tab: Any) -> None:
     assert tab.title().startswith(HOSTILE)
     assert tab.locator("article h1").inner_text() == HOSTILE
     tab.goto(f"{served}matrix/")
-    # One cell for each of its two countries and two mechanisms.
-    assert tab.locator("article").get_by_role("link", name=HOSTILE, exact=True).count() == 4
+    # One cell for each of its two countries and two mechanisms, and the key below the table.
+    assert tab.locator("article").get_by_role("link", name=HOSTILE, exact=True).count() == 5
 
 
 def test_catalogue_sorts_by_a_column_from_the_keyboard(served: str, tab: Any) -> None:

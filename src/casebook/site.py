@@ -305,6 +305,8 @@ class SiteBuilder:
     def matrix_page(self) -> SitePage:
         src = MATRIX
         used = [t for t in self.taxonomy.mechanisms.values() if self.cases_with("mechanisms", t.id)]
+        # Cells carry each case's number in the key below the table, so the table stays narrow.
+        number = {case.slug: i for i, case in enumerate(self.cases, start=1)}
         head = '<th scope="col">Country</th>' + "".join(
             f'<th scope="col">{self.a(src, mechanism_src(t.id), t.label)}</th>' for t in used
         )
@@ -313,28 +315,42 @@ class SiteBuilder:
             cells = []
             for term in used:
                 hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
-                links = "".join(f"<li>{self.a(src, case_src(c.slug), c.title)}</li>" for c in hits)
-                cells.append(f'<td><ul class="cb-cell">{links}</ul></td>' if hits else "<td></td>")
+                links = " ".join(
+                    f'<a href="{attr(self.links.href(src, case_src(c.slug)))}" title="{attr(c.title)}" '
+                    f'aria-label="{attr(c.title)}">{number[c.slug]}</a>'
+                    for c in hits
+                )
+                cells.append(f"<td>{links}</td>")
             rows.append(
                 f'<tr><th scope="row">{self.a(src, country_src(code), country_name(code))}</th>{"".join(cells)}</tr>'
             )
         unused = len(self.taxonomy.mechanisms) - len(used)
         intro = (
             "Which coordination mechanisms each country's cases use: a row per country, a column per "
-            "mechanism, and in each cell the cases that combine the two. The differences and similarities "
-            "between countries show along the columns."
+            "mechanism, and in each cell the numbers of the cases that combine the two (the key below the "
+            "table names them). The differences and similarities between countries show along the columns."
         )
         if unused:
             intro += (
-                f" {plural(unused, 'mechanism')} of the vocabulary no case uses yet "
+                f" {plural(unused, 'mechanism')} of the vocabulary that no case uses yet "
                 f"{'is' if unused == 1 else 'are'} left out; the [mechanisms](mechanisms/index.md) page lists them all."
             )
         table = (
             '<div class="cb-matrix">\n<table>\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
         )
+        key = (
+            '<ol class="cb-key">\n'
+            + "\n".join(
+                f"<li>{self.a(src, case_src(c.slug), c.title)} "
+                f'<span class="cb-count">{text(", ".join(country_name(x) for x in c.countries))} · '
+                f"{text(c.period_label)}</span></li>"
+                for c in self.cases
+            )
+            + "\n</ol>\n"
+        )
         title = "Compare countries and mechanisms"
-        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{table}")
+        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{table}\n## Cases\n\n{key}")
 
     def home_sections(self) -> str:
         """The generated part of the home page (``index.md``): counts, newest cases, entry points."""
