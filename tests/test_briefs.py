@@ -241,3 +241,13 @@ def test_hostile_brief_title_is_escaped_everywhere(built: Path) -> None:
         html = (built / page).read_text()
         assert "<script>alert(1)" not in html and "</title><b>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_hand_written_briefs_index_is_kept_and_gets_the_list(tmp_path: Path) -> None:
+    site = write_briefs(make_site(tmp_path / "s"), {"synthetic-brief.md": BRIEF})
+    (site / "docs/briefs").mkdir()
+    (site / "docs/briefs/index.md").write_text("# Our briefs\n\nBefore.\n\n<!-- casebook:briefs -->\n\nAfter.\n")
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "site/briefs/index.html").read_text()
+    assert html.index("Before.") < html.index('href="synthetic-brief/"') < html.index("After.")

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from html import escape
 
 from .briefs import newest_first
+from .catalogue import Catalogue
 from .model import Brief, Case
+from .site import BRIEFS_INDEX, SitePage
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -87,17 +89,15 @@ def brief_markdown(brief: Brief, cases: Mapping[str, Case]) -> str:
     return "\n".join(parts)
 
 
-def briefs_index_markdown(briefs: list[Brief]) -> str:
-    """The list of briefs at ``briefs/index.md``, newest first, linking each brief."""
-    lines = [
-        "# Policy briefs",
-        "",
-        "Policy briefs draw lessons from several cases in the catalogue for practitioners. "
-        "Each brief starts with its key messages, links the cases it draws on and prints as a short document.",
-        "",
-    ]
+#: Where the list of briefs goes in a hand-written ``docs/briefs/index.md``.
+BRIEFS_MARKER = "<!-- casebook:briefs -->"
+
+
+def briefs_list_markdown(briefs: list[Brief]) -> str:
+    """The briefs, newest first, each a linked heading, its date and audience, and its summary."""
     if not briefs:
-        lines += ["No policy briefs have been published yet.", ""]
+        return "No policy briefs have been published yet.\n"
+    lines: list[str] = []
     for brief in newest_first(briefs):
         draft = " (draft)" if brief.is_draft else ""
         lines += [
@@ -110,3 +110,40 @@ def briefs_index_markdown(briefs: list[Brief]) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def briefs_index_markdown(briefs: list[Brief]) -> str:
+    """The generated list of briefs at ``briefs/index.md``."""
+    intro = (
+        "# Policy briefs\n\n"
+        "Policy briefs draw lessons from several cases in the catalogue for practitioners. "
+        "Each brief starts with its key messages, links the cases it draws on and prints as a short document.\n\n"
+    )
+    return intro + briefs_list_markdown(briefs)
+
+
+def fill_briefs_index(markdown: str, listing: str) -> str:
+    """Put the list of briefs where a hand-written index has the marker, or after its text."""
+    if BRIEFS_MARKER in markdown:
+        return markdown.replace(BRIEFS_MARKER, "\n" + listing + "\n", 1)
+    return markdown.rstrip("\n") + "\n\n" + listing
+
+
+def published_or_all(catalogue: Catalogue, *, include_drafts: bool) -> list[Brief]:
+    return [b for b in catalogue.briefs if include_drafts or not b.is_draft]
+
+
+def brief_site_pages(catalogue: Catalogue, *, include_drafts: bool, index: bool = True) -> list[SitePage]:
+    """A page per brief (drafts only if ``include_drafts``) and, if ``index``, the list of briefs.
+
+    Sorted by source path. Without ``index`` (a hand-written ``briefs/index.md`` exists), the list goes
+    into that page through :func:`fill_briefs_index`.
+    """
+    briefs = published_or_all(catalogue, include_drafts=include_drafts)
+    cases = {c.slug: c for c in catalogue.cases}
+    pages = [
+        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases), edit_path=b.path) for b in briefs
+    ]
+    if index:
+        pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs), in_nav=True))
+    return sorted(pages, key=lambda page: page.src_uri)

@@ -8,7 +8,8 @@ Only criteria that front-matter can decide are computed:
 * ``cocops-policy-area``: at least one of the case's policy areas is marked ``cocops: true`` in
   ``taxonomy/policy-areas.yml`` (central government, health, employment services).
 * ``european-country``: at least one of the case's countries lies in Europe as the UN M49 standard
-  draws it (region 150; Cyprus and Turkey are in Western Asia there, so they do not count).
+  draws it (region 150 in ``data/m49.csv``; Cyprus and Turkey are in Western Asia there, so they do
+  not count).
 * ``recent``: the practice started (``period.start``) no more than ten years before the year of the
   case's last substantive revision (``updated``). A case without ``updated`` gets no badge, because
   the rule has nothing to count from; the build date is not used, so that a build does not change
@@ -23,24 +24,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Case
+from .regions import region_of
 from .taxonomy import Taxonomy, country_name
 
 #: Years between the start of a practice and the case's revision for it to count as recent.
 RECENT_YEARS = 10
 
-#: ISO 3166-1 alpha-2 codes of the countries and territories in UN M49 region 150 (Europe).
-EUROPE = frozenset(
-    {
-        # Eastern Europe (151)
-        "BG", "BY", "CZ", "HU", "MD", "PL", "RO", "RU", "SK", "UA",
-        # Northern Europe (154)
-        "AX", "DK", "EE", "FI", "FO", "GB", "GG", "IE", "IM", "IS", "JE", "LT", "LV", "NO", "SE", "SJ",
-        # Southern Europe (39)
-        "AD", "AL", "BA", "ES", "GI", "GR", "HR", "IT", "ME", "MK", "MT", "PT", "RS", "SI", "SM", "VA",
-        # Western Europe (155)
-        "AT", "BE", "CH", "DE", "FR", "LI", "LU", "MC", "NL",
-    }
-)
+#: The UN M49 code of Europe, as in ``data/m49.csv``.
+EUROPE = "150"
 
 
 @dataclass(frozen=True)
@@ -67,7 +58,7 @@ def policy_area_badge(case: Case, taxonomy: Taxonomy) -> Badge | None:
 
 
 def europe_badge(case: Case) -> Badge | None:
-    matched = [country_name(c) for c in case.countries if c in EUROPE]
+    matched = [country_name(c) for c in case.countries if region_of(c).region_code == EUROPE]
     if not matched:
         return None
     verb = "is" if len(matched) == 1 else "are"
