@@ -4,12 +4,14 @@ Every case and every bibliography entry is invented: each case's summary says so
 complete site in a folder of its own (a temporary folder unless ``--out`` is given), never the
 repository's ``cases/``:
 
-- ``plugin`` variant: ``mkdocs.yml`` (the repository's, with its theme, plugins and Markdown
-  extensions; only the nav and site name are replaced), ``docs/index.md``, ``cases/<slug>.md``,
+- ``plugin`` variant: ``mkdocs.yml`` (the repository's, with its theme, plugins, nav and Markdown
+  extensions; only the site name is replaced), ``docs/`` (a synthetic home page, and a stub for each
+  hand-written page of the nav), ``cases/<slug>.md``,
   ``taxonomy/`` (a copy of the real vocabularies), ``briefs/`` (empty) and ``bibliography.bib``;
 - ``plain`` variant (the baseline): the same case Markdown as plain ``docs/cases/<slug>.md`` pages
-  (front-matter replaced by the title as a heading and the summary), the same theme and Markdown
-  extensions, the same plugins minus ``casebook``; the cases are not in the nav.
+  (front-matter replaced by the title as a heading and the summary), the same theme, Markdown
+  extensions and hand-written pages, the same plugins minus ``casebook``, the nav without the pages
+  the plugin writes; the cases are not in the nav.
 
 The same seed gives byte-identical files. Case ``i`` and entry ``j`` depend only on the seed and
 their index, so a corpus of 1,000 cases is the first half of a corpus of 2,000.
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pycountry
+import yaml
 
 from casebook.taxonomy import load_taxonomy
 from casebook.validate import SECTIONS
@@ -493,13 +496,65 @@ def _plugins_without(text: str, name: str) -> str:
     return "\n".join(out)
 
 
+def _nav_block(text: str) -> str:
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith("nav:")), None)
+    if start is None:
+        return ""
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end][0] in " #-"):
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+def _nav_files(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, list):
+        return [f for item in nav for f in _nav_files(item)]
+    if isinstance(nav, dict):
+        return [f for value in nav.values() for f in _nav_files(value)]
+    return []
+
+
+def _filter_nav(nav: object, keep: set[str]) -> object:
+    if isinstance(nav, str):
+        return nav if nav in keep else None
+    if isinstance(nav, list):
+        items = [x for x in (_filter_nav(item, keep) for item in nav) if x is not None]
+        return items or None
+    if isinstance(nav, dict):
+        kept = {k: v for k, v in ((k, _filter_nav(v, keep)) for k, v in nav.items()) if v is not None}
+        return kept or None
+    return None
+
+
+def hand_written_pages(source: Path = REPO / "mkdocs.yml") -> list[str]:
+    """The pages of the repository's nav that exist in its ``docs/`` (the rest the plugin writes)."""
+    nav = yaml.safe_load(_nav_block(source.read_text(encoding="utf-8")) or "nav: []")["nav"] or []
+    docs = source.parent / "docs"
+    return sorted({f for f in _nav_files(nav) if "://" not in f and (docs / f).is_file()} | {"index.md"})
+
+
 def site_config(variant: str, source: Path = REPO / "mkdocs.yml") -> str:
+    """The repository's config with another site name; the plain variant loses the casebook plugin and
+    the nav entries of the pages the plugin writes."""
     text = source.read_text(encoding="utf-8")
     text = _replace_block(text, "site_name", [f"site_name: Casebook synthetic corpus ({variant})"])
-    text = _replace_block(text, "nav", ["nav:", "  - Home: index.md"])
     if variant == "plain":
         text = _plugins_without(text, "casebook")
+        nav = yaml.safe_load(_nav_block(text) or "nav: []")["nav"] or []
+        kept = _filter_nav(nav, set(hand_written_pages(source))) or ["index.md"]
+        dumped = yaml.safe_dump({"nav": kept}, allow_unicode=True, sort_keys=False, default_flow_style=False)
+        text = _replace_block(text, "nav", dumped.rstrip("\n").split("\n"))
     return text
+
+
+def stub_page(path: Path) -> str:
+    """A synthetic page in place of a hand-written one: its title, and a sentence saying it is synthetic."""
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0] if path.is_file() else ""
+    title = first if first.startswith("# ") else f"# {path.stem.replace('-', ' ').capitalize()}"
+    return f"{title}\n\nThis page stands in for the real one in a synthetic corpus generated for benchmarking.\n"
 
 
 HOME = (
@@ -528,6 +583,10 @@ def write_site(
     write = _writer()
     write(out / "mkdocs.yml", site_config(variant, config_source))
     write(out / "docs" / "index.md", HOME)
+    for page in hand_written_pages(config_source):
+        if page != "index.md":
+            (out / "docs" / page).parent.mkdir(parents=True, exist_ok=True)
+            write(out / "docs" / page, stub_page(config_source.parent / "docs" / page))
     write(out / "bibliography.bib", bibliography_text(bib))
     if variant == "plugin":
         shutil.copytree(REPO / "taxonomy", out / "taxonomy")

@@ -1,7 +1,7 @@
 """The fast paths of the loader and validator agree with the reference paths on every input.
 
 ``parse_yaml`` reads with libyaml's parser and hands anything unusual to PyYAML's pure-Python
-reader; ``_schema_problems`` asks a compiled schema whether a file passes and jsonschema for the
+reader; ``schema_problems`` asks a compiled schema whether a file passes and jsonschema for the
 problems. These tests check the fast answer against the reference one on generated input, so a
 speed-up can never accept what the reference refuses or change a value, line or message.
 """
@@ -121,8 +121,8 @@ VALID: dict[str, Any] = {
 }
 
 
-def reference_passes(meta: Any) -> bool:
-    return not any(True for _ in _validator().iter_errors(meta))
+def reference_passes(meta: Any, schema: str = "case") -> bool:
+    return not any(True for _ in _validator(schema).iter_errors(meta))
 
 
 def test_a_valid_record_passes_both() -> None:
@@ -187,3 +187,24 @@ def test_fast_and_reference_readers_agree_on_edited_front_matter(edits: list[tup
         at = min(at, len(text))
         text = text[:at] + piece + text[at + cut:]
     same(text)
+
+
+BRIEF: dict[str, Any] = {
+    "title": "A brief", "summary": "Twenty characters at least, plain text.", "status": "published",
+    "audience": ["Programme managers"], "cases": ["mx-oportunidades"], "key_messages": ["Agree first."],
+    "authors": ["Casebook editors"], "date": "2026-11-26", "references": [],
+}
+BRIEF_PATHS = [(), ("title",), ("status",), ("audience",), ("audience", 0), ("cases",), ("cases", 0),
+               ("key_messages", 0), ("authors",), ("date",), ("references",), ("unknown",)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(BRIEF_PATHS), VALUES, st.booleans()), min_size=1, max_size=3))
+def test_compiled_brief_schema_and_jsonschema_agree(changes: list[tuple[tuple[Any, ...], Any, bool]]) -> None:
+    meta: Any = BRIEF
+    for path, value, delete in changes:
+        try:
+            meta = mutate(meta, path, value, delete)
+        except (KeyError, IndexError, TypeError):
+            continue
+    assert schema_passes(meta, "brief") == reference_passes(meta, "brief"), json.dumps(meta, default=str)

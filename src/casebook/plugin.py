@@ -13,10 +13,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
-from .model import Case
-from .pages import case_markdown
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -24,22 +25,26 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
-EXTRA_JS: list[str] = []
+EXTRA_CSS = ["casebook.css", "print.css"]
+EXTRA_JS = ["sortable.js"]
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.catalogue: Catalogue | None = None
-        self.case_pages: dict[str, Case] = {}
+        self.titles: dict[str, str] = {}
+        self.home = ""
+        self.briefs_list = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
-        self.case_pages = {}
+        self.titles = {}
+        self.home = ""
+        self.briefs_list = ""
         self.root = Path(config.config_file_path or ".").resolve().parent
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
@@ -73,31 +78,48 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
         for name in EXTRA_CSS + EXTRA_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
-        for case in catalogue.cases:
-            if case.is_draft and not self.serving:
-                continue
-            src_uri = f"cases/{case.slug}.md"
-            self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
-            self.case_pages[src_uri] = case
+        # Drafts are pages only under `mkdocs serve`; a build never sees them.
+        site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
+        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
+        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        if own_index:
+            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        for page in site.pages() + briefs:
+            self._add(files, config, page)
+        self.home = site.home_sections()
+        if files.get_file_from_path(HOME) is None:
+            self._add(files, config, SitePage(HOME, config.site_name, default_home(config.site_name), in_nav=True))
+        # Pages the nav lists that other parts of the site normally provide: keep this step last in on_files
+        # so that a real briefs index or bibliography page, added above, always wins.
+        for page in fallback_pages():
+            if files.get_file_from_path(page.src_uri) is None:
+                self._add(files, config, page)
         return files
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
-        existing = files.get_file_from_path(src_uri)
+    def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
+        existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             raise PluginError(
-                f"casebook: generated page '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                f"casebook: generated page '{page.src_uri}' clashes with '{existing.src_uri}' in docs/; "
                 "remove or rename the hand-written page"
             )
-        # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.edit_uri = edit_uri
+        # Case and per-term pages stay out of the nav: a nav listing every case multiplies every page's size.
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        file.edit_uri = page.edit_path
         files.append(file)
+        self.titles[page.src_uri] = page.title
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        case = self.case_pages.get(page.file.src_uri)
-        if case is not None:
+        title = self.titles.get(page.file.src_uri)
+        if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(case.title, quote=True)}
+            page.meta = {"title": escape(title, quote=True)}
+        if page.file.src_uri == HOME:
+            markdown = fill_home(markdown, self.home)
+        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
+            markdown = fill_briefs_index(markdown, self.briefs_list)
         return markdown
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
