@@ -1,4 +1,4 @@
-"""The fast paths of the loader and validator agree with the reference paths on every input.
+"""The fast paths of the loader, validator and site pages agree with the reference paths on every input.
 
 ``parse_yaml`` reads with libyaml's parser and hands anything unusual to PyYAML's pure-Python
 reader; ``schema_problems`` asks a compiled schema whether a file passes and jsonschema for the
@@ -19,6 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casebook import frontmatter
+from casebook.model import Case
+from casebook.site import TermIndex, related_cases
 from casebook.validate import _validator, schema_passes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -208,3 +210,37 @@ def test_compiled_brief_schema_and_jsonschema_agree(changes: list[tuple[tuple[An
         except (KeyError, IndexError, TypeError):
             continue
     assert schema_passes(meta, "brief") == reference_passes(meta, "brief"), json.dumps(meta, default=str)
+
+
+# --- Related cases from the term index equal a ranking of every pair -----------------------------
+
+def brute_force_related(case: Case, cases: list[Case], limit: int) -> list[tuple[str, list[str], list[str]]]:
+    scored = []
+    for other in cases:
+        if other.slug == case.slug:
+            continue
+        mechanisms = sorted(set(case.mechanisms) & set(other.mechanisms))
+        areas = sorted(set(case.policy_areas) & set(other.policy_areas))
+        if mechanisms or areas:
+            scored.append((-(len(mechanisms) + len(areas)), -len(mechanisms), other.slug, mechanisms, areas))
+    scored.sort(key=lambda s: s[:3])
+    return [(s[2], s[3], s[4]) for s in scored[:limit]]
+
+
+TERMS = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(TERMS, TERMS), min_size=1, max_size=25), st.integers(1, 8))
+def test_related_cases_from_the_index_match_a_ranking_of_every_pair(
+    terms: list[tuple[list[str], list[str]]], limit: int
+) -> None:
+    cases = [
+        Case(slug=f"c{i:02d}", path=f"cases/c{i:02d}.md", meta={"mechanisms": m, "policy_areas": p}, body="")
+        for i, (m, p) in enumerate(terms)
+    ]
+    cases.reverse()  # listing order need not be slug order
+    index = TermIndex(cases)
+    for case in cases:
+        got = [(c.slug, m, p) for c, m, p in related_cases(case, cases, limit, index=index)]
+        assert got == brute_force_related(case, cases, limit)

@@ -10,6 +10,7 @@ bytes.
 
 from __future__ import annotations
 
+import heapq
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -75,21 +76,59 @@ def newest(cases: Iterable[Case], limit: int = NEWEST) -> list[Case]:
     return ordered[:limit]
 
 
-def related_cases(case: Case, cases: Sequence[Case], limit: int = RELATED) -> list[tuple[Case, list[str], list[str]]]:
+class TermIndex:
+    """The cases that use each mechanism and each policy area, in the order given.
+
+    Ranking a case's related cases then looks only at the cases that share a term with it, instead of
+    comparing every pair of cases (quadratic in the size of the catalogue).
+    """
+
+    def __init__(self, cases: Iterable[Case]) -> None:
+        self.mechanisms: dict[str, list[Case]] = {}
+        self.policy_areas: dict[str, list[Case]] = {}
+        for case in cases:
+            for term in dict.fromkeys(case.mechanisms):
+                self.mechanisms.setdefault(term, []).append(case)
+            for term in dict.fromkeys(case.policy_areas):
+                self.policy_areas.setdefault(term, []).append(case)
+
+
+def related_cases(
+    case: Case, cases: Sequence[Case], limit: int = RELATED, index: TermIndex | None = None
+) -> list[tuple[Case, list[str], list[str]]]:
     """Other cases ranked by how many mechanisms and policy areas they share with ``case``.
 
-    Ties go to the case sharing more mechanisms, then to the slug that sorts first.
+    Ties go to the case sharing more mechanisms, then to the slug that sorts first. ``index`` must
+    be built from ``cases``; it is built here when not given.
     """
+    index = index if index is not None else TermIndex(cases)
+    found: dict[int, Case] = {}
+    shared_mechanisms: dict[int, int] = {}
+    shared_areas: dict[int, int] = {}
+    for postings, counts, terms in (
+        (index.mechanisms, shared_mechanisms, set(case.mechanisms)),
+        (index.policy_areas, shared_areas, set(case.policy_areas)),
+    ):
+        for term in terms:
+            for other in postings.get(term, ()):
+                key = id(other)
+                found[key] = other
+                counts[key] = counts.get(key, 0) + 1
     scored = []
-    for other in cases:
+    for key, other in found.items():
         if other.slug == case.slug:
             continue
-        mechanisms = sorted(set(case.mechanisms) & set(other.mechanisms))
-        areas = sorted(set(case.policy_areas) & set(other.policy_areas))
-        if mechanisms or areas:
-            scored.append((-(len(mechanisms) + len(areas)), -len(mechanisms), other.slug, other, mechanisms, areas))
-    scored.sort(key=lambda s: s[:3])
-    return [(s[3], s[4], s[5]) for s in scored[:limit]]
+        mechanisms, areas = shared_mechanisms.get(key, 0), shared_areas.get(key, 0)
+        scored.append((-(mechanisms + areas), -mechanisms, other.slug, key))
+    best = heapq.nsmallest(limit, scored)
+    return [
+        (
+            found[key],
+            sorted(set(case.mechanisms) & set(found[key].mechanisms)),
+            sorted(set(case.policy_areas) & set(found[key].policy_areas)),
+        )
+        for *_, key in best
+    ]
 
 
 class SiteBuilder:
@@ -105,6 +144,8 @@ class SiteBuilder:
         known |= {mechanism_src(m) for m in self.taxonomy.mechanisms}
         known |= {policy_area_src(p) for p in self.taxonomy.policy_areas}
         self.links = Links(known, directory_urls=directory_urls)
+        self.related_index = TermIndex(self.cases)
+        self._by_field: dict[str, dict[str, list[Case]]] = {}
 
     # --- small helpers ---
 
@@ -142,7 +183,15 @@ class SiteBuilder:
         return '<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n"
 
     def cases_with(self, field: str, value: str) -> list[Case]:
-        return [c for c in self.cases if value in getattr(c, field)]
+        """The cases (in listing order) whose ``field`` lists ``value``; one pass over the cases per field."""
+        index = self._by_field.get(field)
+        if index is None:
+            index = {}
+            for case in self.cases:
+                for item in dict.fromkeys(getattr(case, field)):
+                    index.setdefault(item, []).append(case)
+            self._by_field[field] = index
+        return list(index.get(value, ()))
 
     # --- pages ---
 
@@ -160,7 +209,7 @@ class SiteBuilder:
 
     def case_page(self, case: Case) -> SitePage:
         src = case_src(case.slug)
-        related = related_cases(case, self.cases)
+        related = related_cases(case, self.cases, index=self.related_index)
         section = ""
         if related:
             notes = {}
@@ -297,9 +346,13 @@ class SiteBuilder:
         ]
         if not cases:
             parts.append(self.listing(src, []))
-        for code in sorted({c for case in cases for c in case.countries}, key=self.country_sort_key):
+        by_country: dict[str, list[Case]] = {}
+        for case in cases:
+            for code in dict.fromkeys(case.countries):
+                by_country.setdefault(code, []).append(case)
+        for code in sorted(by_country, key=self.country_sort_key):
             parts.append(f"## [{md(country_name(code))}](../countries/{code.lower()}.md)\n")
-            parts.append(self.listing(src, [c for c in cases if code in c.countries]))
+            parts.append(self.listing(src, by_country[code]))
         return SitePage(src, term.label, "\n".join(parts))
 
     def matrix_page(self) -> SitePage:
