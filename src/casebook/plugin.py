@@ -14,6 +14,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .catalogue import Catalogue, Settings, load_catalogue
+from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
 from .pages import case_markdown
@@ -41,6 +42,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue = None
         self.case_pages = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self.discussion = Discussion.from_options(self.config.discussion)
+        for message in check_discussion(self.discussion):
+            raise PluginError(f"casebook: {message}")
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -99,6 +103,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": escape(case.title, quote=True)}
         return markdown
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
+        case = self.case_pages.get(page.file.src_uri)
+        context["casebook_community"] = community_context(
+            page.file.src_uri, title=case.title if case else str(page.title or ""), edit_url=page.edit_url,
+            page_url=page.canonical_url or page.abs_url or "", source_path=case.path if case else page.file.src_uri,
+            discussion=self.discussion,
+        )
+        return context
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()
