@@ -6,7 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class DiscussionConfig(base.Config):
+class DiscussionConfig(base.Config):  # type: ignore[no-untyped-call]
     """Where readers discuss a case or brief; off unless ``provider`` is set (see ``community.py``)."""
 
     provider = c.Optional(c.Choice(("giscus", "link")))
