@@ -5,15 +5,22 @@ MkDocs plugins. :func:`write_portable_site` writes each published case as an ord
 with its front-matter, a home page listing the cases, and a ``mkdocs.yml`` that names no plugin
 beyond the built-in search, so the case texts stay usable whatever builds the site.
 
-Front-matter values are re-serialised as JSON, which is also YAML: every string is double-quoted
-(``NO`` stays Norway, ``2007-01-01`` stays text, in YAML 1.1 and 1.2 alike) and characters that a
-YAML reader would take as line breaks or refuse are written as ``\\uXXXX`` escapes.
+Each page's front-matter has two keys. ``case`` holds the validated front-matter of the case,
+unchanged; it sits under its own key so that no engine takes one of its fields for a setting of
+its own (Material reads ``status``, for one). ``title`` is the case's title HTML-escaped, because
+MkDocs themes print a page's title into ``<title>`` and the navigation without escaping it.
+
+Values are re-serialised as JSON, which is also YAML: every string is double-quoted (``NO`` stays
+Norway, ``2007-01-01`` stays text, in YAML 1.1 and 1.2 alike) and characters that a YAML reader
+would take as line breaks or refuse are written as ``\\uXXXX`` escapes.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import string
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -24,7 +31,11 @@ from .catalogue import Catalogue
 from .model import Case
 
 _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
-_MARKDOWN_SPECIAL = set("\\`*_{}[]()>#+-.!|~")
+#: Words YAML 1.1 reads as booleans or null even as keys; such keys are quoted.
+_YAML11_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
+#: ASCII punctuation written as character references in Markdown text: each may start some
+#: extension's syntax (emphasis, links, tables, strikethrough, maths...); a reference never does.
+_MARKDOWN_SPECIAL = set(string.punctuation) - set(",.?'")
 
 #: Markdown extensions of the portable site: the ones case bodies may use, all bundled with
 #: Python-Markdown or pymdown-extensions (a dependency of Material).
@@ -61,7 +72,7 @@ def front_matter(meta: dict[str, Any]) -> str:
     """A front-matter block, one ``key: JSON`` line per field, keys in sorted order."""
     lines = ["---"]
     for key in sorted(meta):
-        name = key if _PLAIN_KEY.fullmatch(key) else yaml_value(key)
+        name = key if _PLAIN_KEY.fullmatch(key) and key not in _YAML11_WORDS else yaml_value(key)
         lines.append(f"{name}: {yaml_value(meta[key])}")
     lines.append("---")
     return "\n".join(lines) + "\n"
@@ -71,20 +82,17 @@ def markdown_text(text: str) -> str:
     """Plain text made safe as Markdown inline text (link text, list item)."""
     out = []
     for ch in text.replace("\n", " "):
-        if ch == "<":
-            out.append("&lt;")
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch in _MARKDOWN_SPECIAL:
-            out.append("\\" + ch)
+        if ch in _MARKDOWN_SPECIAL:
+            out.append(f"&#{ord(ch)};")
         else:
             out.append(ch)
     return "".join(out)
 
 
 def case_page(case: Case) -> str:
-    """The portable page of one case: its front-matter as data, then its body."""
-    return front_matter(case.meta) + "\n" + case.body.strip("\n") + "\n"
+    """The portable page of one case: its title for the engine, its data under ``case``, then its body."""
+    meta = {"title": html.escape(case.title, quote=True), "case": case.meta}
+    return front_matter(meta) + "\n" + case.body.strip("\n") + "\n"
 
 
 def index_page(cases: list[Case], site_name: str) -> str:
