@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, build, make_site, serve_directory
 
 from casebook.community import Discussion, check_discussion, community_context, discussion_url, is_discussable
+from conftest import REPO, build, make_site, serve_directory
 
 CASE_PAGE = "cases/no-coordination-minister/index.html"
 EDIT_URL = "https://github.com/example/casebook/edit/main/cases/no-coordination-minister.md"

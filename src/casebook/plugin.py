@@ -118,10 +118,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
-        case = self.case_pages.get(page.file.src_uri)
+        src_uri = page.file.src_uri
         context["casebook_community"] = community_context(
-            page.file.src_uri, title=case.title if case else str(page.title or ""), edit_url=page.edit_url,
-            page_url=page.canonical_url or page.abs_url or "", source_path=case.path if case else page.file.src_uri,
+            src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
+            page_url=page.canonical_url or page.abs_url or "", source_path=page.file.edit_uri or src_uri,
             discussion=self.discussion,
         )
         return context
