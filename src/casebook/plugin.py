@@ -13,10 +13,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
-from .site import SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -25,7 +26,7 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
+EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js"]
 
 
@@ -35,6 +36,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
+        self.briefs_list = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -43,6 +45,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue = None
         self.titles = {}
         self.home = ""
+        self.briefs_list = ""
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.discussion = Discussion.from_options(self.config.discussion)
         for message in check_discussion(self.discussion):
@@ -81,7 +84,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         # Drafts are pages only under `mkdocs serve`; a build never sees them.
         site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
-        for page in site.pages():
+        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
+        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        if own_index:
+            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        for page in site.pages() + briefs:
             self._add(files, config, page)
         self.home = site.home_sections()
         if files.get_file_from_path(HOME) is None:
@@ -114,6 +122,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta = {"title": escape(title, quote=True)}
         if page.file.src_uri == HOME:
             markdown = fill_home(markdown, self.home)
+        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
+            markdown = fill_briefs_index(markdown, self.briefs_list)
         return markdown
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
