@@ -17,6 +17,8 @@ an unchanged bibliography does no pybtex work at all.
 
 from __future__ import annotations
 
+import codecs
+import functools
 import hashlib
 import html
 import posixpath
@@ -29,28 +31,17 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pybtex.errors
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
+from pybtex.markup import LaTeXParser
 from pybtex.richtext import Text
 from pybtex.scanner import PybtexSyntaxError
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
-from pybtex.style.formatting.unsrt import pages
-from pybtex.style.template import (
-    field as tfield,
-)
-from pybtex.style.template import (
-    first_of,
-    href,
-    join,
-    names,
-    optional,
-    optional_field,
-    sentence,
-    tag,
-    words,
-)
+from pybtex.style.formatting.unsrt import dashify
+from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
 from .problems import Problem, error, warning
 from .taxonomy import suggest
@@ -168,6 +159,8 @@ class SafeHtmlBackend(HtmlBackend):
 
     def format_href(self, url: str, text: str, external: bool = False) -> str:  # type: ignore[override]
         target = safe_href(url)
+        if target is not None and target.startswith("https://doi.org/"):
+            target = doi_href(target)  # the doi field joined to the resolver: check it is a DOI
         if not text:
             return ""
         if target is None:
@@ -207,6 +200,18 @@ KNOWN_TYPES = frozenset(
 )
 
 
+def _strip_doi(value: str) -> str:
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+        if value.lower().startswith(prefix):
+            return value[len(prefix):].strip()
+    return value
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _clean_text_field(value: str) -> str:
     value = _HREF.sub("", value)
     return _TEXT_COMMANDS.sub("", value)
@@ -221,6 +226,10 @@ def normalise_entry(entry: Entry) -> Entry:
     for name in ("url", "doi", "eprint"):
         if name in fields:
             fields[name] = clean_url(fields[name])
+    if "doi" in fields:
+        fields["doi"] = _strip_doi(fields["doi"])
+    if fields.get("edition", "").strip().isdigit():
+        fields["edition"] = _ordinal(int(fields["edition"]))
     for name, value in list(fields.items()):
         if name not in ("url", "doi", "eprint"):
             fields[name] = _clean_text_field(value)
@@ -237,14 +246,125 @@ def normalise_entry(entry: Entry) -> Entry:
         fields["school"] = fields["institution"]
     if fields.get("type", "").lower() in ("phdthesis", "mathesis"):
         del fields["type"]
-    copy = Entry(kind, fields=fields, persons={role: list(people) for role, people in entry.persons.items()})
+    persons = {role: [FastPerson.copy_of(p) for p in people] for role, people in entry.persons.items()}
+    copy = FastEntry(kind, fields=fields, persons=persons)
     copy.key = entry.key
     return copy
 
 
+# --- Fast rich text ------------------------------------------------------------------------------
+
+# pybtex decodes every field with latexcodec, whose tokenizer dominates formatting time. A value with
+# none of these characters decodes to itself, so it skips the codec (the output is identical).
+_NEEDS_CODEC = re.compile(r"[\\~%$`]|--|''")
+
+
+@functools.lru_cache(maxsize=65536)
+def rich_text(value: str) -> Text:
+    """``Text.from_latex(value)``, without the codec when it would change nothing.
+
+    Cached: names, journals and publishers repeat, and pybtex's rich text is never modified in place.
+    """
+    if _NEEDS_CODEC.search(value) is None:
+        return LaTeXParser(value).parse()
+    return LaTeXParser(decode_latex(value)).parse()
+
+
+_TOKEN = re.compile(
+    r"\\[A-Za-z]+\s*(?:\{[^{}\\]*\}|[A-Za-z]+)?"  # \ss, \c c, \v{s}, \o ne (TeX eats the space)
+    r"|\\[^A-Za-z\s]\s*(?:\{\\[ij]\}|\{[^{}\\]*\}|\\[ij](?![A-Za-z])\s*|[A-Za-z])?"  # \'e, \'{e}, \"{\i}
+    r"|---?|``|''|~"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decode_token(token: str) -> str:
+    return str(codecs.decode(token, "ulatex"))
+
+
+@functools.lru_cache(maxsize=65536)
+def decode_latex(value: str) -> str:
+    """What latexcodec makes of ``value``, decoding each TeX token once per process (tokens repeat).
+
+    Falls back to decoding the whole value when it holds anything the token split may not handle.
+    """
+    if "%" in value or "$" in value or "{}" in value:
+        return str(codecs.decode(value, "ulatex"))
+    out = _TOKEN.sub(lambda m: _decode_token(m.group()), value)
+    if "\\" in out:
+        return str(codecs.decode(value, "ulatex"))
+    return out
+
+
+class _RichFields(Mapping[str, Text]):
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self._fields = fields
+
+    def __getitem__(self, key: str) -> Text:
+        return rich_text(self._fields[key])
+
+    def __iter__(self) -> Any:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+
+class FastEntry(Entry):  # type: ignore[misc]
+    @property
+    def rich_fields(self) -> Mapping[str, Text]:
+        return _RichFields(self.fields)
+
+
+class FastPerson(Person):  # type: ignore[misc]
+    @classmethod
+    def copy_of(cls, person: Person) -> FastPerson:
+        fast = cls.__new__(cls)
+        fast.__dict__.update(person.__dict__)
+        return fast
+
+    @property
+    def rich_first_names(self) -> list[Text]:
+        return [rich_text(name) for name in self.first_names]
+
+    @property
+    def rich_middle_names(self) -> list[Text]:
+        return [rich_text(name) for name in self.middle_names]
+
+    @property
+    def rich_prelast_names(self) -> list[Text]:
+        return [rich_text(name) for name in self.prelast_names]
+
+    @property
+    def rich_last_names(self) -> list[Text]:
+        return [rich_text(name) for name in self.last_names]
+
+    @property
+    def rich_lineage_names(self) -> list[Text]:
+        return [rich_text(name) for name in self.lineage_names]
+
+
 # --- The house style -----------------------------------------------------------------------------
 
+
+@node
+def tfield(children: Any, context: Any, name: str, apply_func: Any = None, raw: bool = False) -> Any:
+    """pybtex's ``field`` with :func:`rich_text` instead of ``Text.from_latex``."""
+    entry = context["entry"]
+    try:
+        value = entry._find_field(name, bib_data=context.get("bib_data"))
+    except KeyError:
+        raise FieldIsMissing(name, entry) from None
+    result = value if raw else rich_text(value)
+    return apply_func(result) if apply_func else result
+
+
+def optional_field(name: str, **kwargs: Any) -> Any:
+    return optional[tfield(name, **kwargs)]
+
+
 year = tfield("year")
+pages = tfield("pages", apply_func=dashify)
 
 
 class HouseStyle(UnsrtStyle):  # type: ignore[misc]
@@ -282,12 +402,23 @@ class HouseStyle(UnsrtStyle):  # type: ignore[misc]
 
     def web_refs(self) -> Any:
         return sentence[
-            optional[words["Available at", href[tfield("url", raw=True)][tfield("url", raw=True)]]],
+            optional[words["Available at", href(tfield("url", raw=True))[tfield("url", raw=True)]]],
             optional[join["Accessed ", tfield("urldate")]],
-            optional[href[join["https://doi.org/", tfield("doi", raw=True)]][join["doi:", tfield("doi", raw=True)]]],
-            optional[href[join["https://arxiv.org/abs/", tfield("eprint", raw=True)]][
+            optional[href(join["https://doi.org/", tfield("doi", raw=True)])[join["doi:", tfield("doi", raw=True)]]],
+            optional[href(join["https://arxiv.org/abs/", tfield("eprint", raw=True)])[
                 join["arXiv:", tfield("eprint", raw=True)]]],
         ]
+
+    def format_btitle(self, e: Entry, which_field: str, as_sentence: bool = True) -> Any:
+        title = tag("em")[tfield(which_field)]
+        return sentence[title] if as_sentence else title
+
+    def format_volume_and_series(self, e: Entry, as_sentence: bool = True) -> Any:
+        result = first_of[
+            optional[words["Vol.", tfield("volume"), optional[words["of", tfield("series")]]]],
+            optional[words[tfield("series"), optional[tfield("number")]]],
+        ]
+        return sentence[result] if as_sentence else result
 
     def place_publisher(self) -> Any:
         return sentence[join(sep=": ")[optional_field("address"), optional_field("publisher")]]
@@ -530,7 +661,7 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
     bib = Bibliography(display, digest, parsed, problems=problems)
     if parsed is not None:
         # The keys pybtex kept (the first of duplicates), with the lines the scan found.
-        bib.lines = {key: lines.get(key, _find_line(text, key)) for key in parsed.entries.keys()}
+        bib.lines = {key: lines[key] if key in lines else _find_line(text, key) for key in parsed.entries.keys()}
     return bib
 
 
@@ -581,7 +712,9 @@ def _person_surname(person: Person) -> str:
 
 
 def _surnames(people: list[Person]) -> str:
-    surnames = [_person_surname(p) for p in people]
+    surnames = [_person_surname(p) for p in people if str(p).strip().lower() != "others"]
+    if len(surnames) < len(people) and surnames:  # "and others", as Google Scholar writes it
+        return f"{surnames[0]} et al."
     if len(surnames) == 1:
         return surnames[0]
     if len(surnames) == 2:
@@ -595,8 +728,8 @@ def _who(entry: Entry) -> str:
             return _surnames(entry.persons[role])
     for name in ("organization", "institution", "publisher", "school", "howpublished"):
         if entry.fields.get(name):
-            return _plain(Text.from_latex(entry.fields[name]))
-    title = _plain(Text.from_latex(entry.fields.get("title", ""))) or entry.key
+            return _plain(rich_text(entry.fields[name]))
+    title = _plain(rich_text(entry.fields.get("title", ""))) or entry.key
     words_ = title.split()
     return " ".join(words_[:4]) + ("…" if len(words_) > 4 else "")
 
@@ -631,12 +764,13 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
         return result, problems
     style = HouseStyle()
     prepared: list[tuple[str, Entry, str, str]] = []
+    sort_keys: dict[str, tuple[str, str, str, str]] = {}
     for key, original in bib.data.entries.items():
         entry = normalise_entry(_with_crossref(bib.data, original, bib, problems))
         prepared.append((key, entry, _who(entry), entry.fields["year"]))
+        sort_keys[key] = (_author_sort(entry), entry.fields["year"], _fold(entry.fields.get("title", "")), key)
     # "Smith 2010a", "Smith 2010b": disambiguate labels in bibliography order.
-    order = sorted(prepared, key=lambda item: (_author_sort(item[1]), item[3], _fold(item[1].fields.get("title", "")),
-                                               item[0]))
+    order = sorted(prepared, key=lambda item: sort_keys[item[0]])
     groups: dict[tuple[str, str], list[str]] = {}
     for key, _, who, year_ in order:
         groups.setdefault((who, year_), []).append(key)
@@ -654,16 +788,15 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
             rendered = _render(style.format_entry(key, entry).text)
         except Exception as exc:  # missing crossref targets, odd names... never fatal
             problems.append(warning(bib.path, line, "W305", f"entry '{key}' could not be fully formatted ({exc})"))
-            title = _plain(Text.from_latex(entry.fields.get("title", ""))) or key
+            title = _plain(rich_text(entry.fields.get("title", ""))) or key
             rendered = html.escape(f"{who}. {label_year}. {title}.", quote=False)
         note = ""
         if entry.fields.get("note"):
             try:
-                note = _render(Text.from_latex(entry.fields["note"]))
+                note = _render(rich_text(entry.fields["note"]))
             except Exception:
                 note = html.escape(entry.fields["note"], quote=False)
-        sort_key = (_author_sort(entry), year_, _fold(entry.fields.get("title", "")), key)
-        result[key] = BibEntry(key, line, f"{who} {label_year}", rendered, note, sort_key)
+        result[key] = BibEntry(key, line, f"{who} {label_year}", rendered, note, sort_keys[key])
     return result, problems
 
 
