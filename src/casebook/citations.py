@@ -21,6 +21,7 @@ from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
 
 #: A citation key: word characters with ``: . + / -`` inside (``traction-guatemala-mfr``, ``doe:2020.a``).
 KEY = r"\w(?:[\w:.+/-]*\w)?"
@@ -167,15 +168,16 @@ class CitationProcessor(InlineProcessor):
             if label is None:
                 self.state.missing.append((self.state.page, item.key))
                 last = etree.SubElement(span, "span", {"class": "cb-cite-missing"})
-                last.text = f"@{item.key}" + (f", {item.locator}" if item.locator else "")
+                last.text = AtomicString(f"@{item.key}" + (f", {item.locator}" if item.locator else ""))
             else:
                 last = etree.SubElement(
                     span, "a", {"class": "cb-cite", "href": self.state.bibliography_link(item.key)}
                 )
+                # Atomic: a locator is kept as written, never read as Markdown.
                 if item.key == previous_key and item.locator:
-                    last.text = item.locator  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
+                    last.text = AtomicString(item.locator)  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
                 else:
-                    last.text = label + (f", {item.locator}" if item.locator else "")
+                    last.text = AtomicString(label + (f", {item.locator}" if item.locator else ""))
             previous_key = item.key
         assert last is not None
         last.tail = ")"

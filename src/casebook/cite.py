@@ -79,7 +79,10 @@ def _authors_text(authors: list[str]) -> str:
 
 def case_citation_html(case: Case, url: str | None, site_name: str = SITE_NAME) -> str:
     e = lambda s: html.escape(s, quote=False)  # noqa: E731
-    parts = [f"{e(_authors_text(case.authors))}. {e(_year(case) or 'n.d.')}.",
+    def period(text: str) -> str:
+        return text if text.endswith(".") else text + "."
+
+    parts = [period(e(_authors_text(case.authors))), period(e(_year(case) or "n.d.")),
              f"“{e(case.title)}.”", f"<em>{e(site_name)}</em>."]
     if url:
         parts.append(f'<a href="{html.escape(url, quote=True)}">{e(url)}</a>.')
