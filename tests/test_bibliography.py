@@ -9,7 +9,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from conftest import REPO, make_site
 
 from casebook import bibliography
 from casebook.bibliography import (
@@ -20,6 +19,7 @@ from casebook.bibliography import (
     safe_href,
     scan_entries,
 )
+from conftest import REPO, make_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 
@@ -220,7 +220,7 @@ def test_duplicate_keys_are_errors_with_both_lines_also_when_only_case_differs()
 
 
 def test_a_file_that_is_not_utf8_is_a_clear_error_with_its_line() -> None:
-    bib = parse("@book{ok, title={Fine}, year=2000}\n@book{bad,\n title={Econom".encode() + "ía}}\n".encode("latin-1"))
+    bib = parse(b"@book{ok, title={Fine}, year=2000}\n@book{bad,\n title={Econom" + "ía}}\n".encode("latin-1"))
     assert len(bib.problems) == 1
     problem = bib.problems[0]
     assert (problem.path, problem.line, problem.code) == ("bibliography.bib", 3, "E301")

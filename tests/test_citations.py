@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import build, casebook, make_site
 
 from casebook.citations import Citation, parse_citation, render, scan_citations
+from conftest import build, casebook, make_site
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LABELS = {"a": "Benavides Rincón 2012", "b": "COCOPS Work Package 5 2012", "x-y_z:1.2": "Nilsen 2018"}
@@ -197,7 +197,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_case_citing_three_works_renders_author_year_links_with_locators(built: Path) -> None:
     html = (built / "cases/mx-social-programme/index.html").read_text(encoding="utf-8")
     assert '<a class="cb-cite" href="../../bibliography/#rincon:2012.x">Benavides Rincón 2012, p. 74</a>' in html
-    assert '<a class="cb-cite" href="../../bibliography/#nilsen_2018-nav">Nilsen and Østergaard 2018, sec. 4.3</a>' in html
+    assert (
+        '<a class="cb-cite" href="../../bibliography/#nilsen_2018-nav">Nilsen and Østergaard 2018, sec. 4.3</a>' in html
+    )
     assert (
         '(<a class="cb-cite" href="../../bibliography/#sedesol-rules">Secretaría de Desarrollo Social n.d.</a>; '
         '<a class="cb-cite" href="../../bibliography/#rincon:2012.x">Benavides Rincón 2012, pp. 4-5</a>)' in html

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import pybtex.errors
 import latexcodec  # noqa: F401  (registers the "ulatex" codec)
+import pybtex.errors
 from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyData, Entry, Person
@@ -151,13 +151,13 @@ def doi_href(doi: str) -> str | None:
     return "https://doi.org/" + quote(value, safe="/:;()._-")
 
 
-class SafeHtmlBackend(HtmlBackend):
+class SafeHtmlBackend(HtmlBackend):  # type: ignore[misc]
     """pybtex's HTML backend with links it checks and escapes, and no ``bibtex-protected`` spans."""
 
     def format_protected(self, text: str) -> str:
         return text
 
-    def format_href(self, url: str, text: str, external: bool = False) -> str:  # type: ignore[override]
+    def format_href(self, url: str, text: str, external: bool = False) -> str:
         target = safe_href(url)
         if target is not None and target.startswith("https://doi.org/"):
             target = doi_href(target)  # the doi field joined to the resolver: check it is a DOI
@@ -277,9 +277,13 @@ _TOKEN = re.compile(
 )
 
 
+def _ulatex(text: str) -> str:
+    return str(codecs.decode(text, "ulatex"))  # type: ignore[call-overload]
+
+
 @functools.lru_cache(maxsize=4096)
 def _decode_token(token: str) -> str:
-    return str(codecs.decode(token, "ulatex"))
+    return _ulatex(token)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -289,10 +293,10 @@ def decode_latex(value: str) -> str:
     Falls back to decoding the whole value when it holds anything the token split may not handle.
     """
     if "%" in value or "$" in value or "{}" in value:
-        return str(codecs.decode(value, "ulatex"))
+        return _ulatex(value)
     out = _TOKEN.sub(lambda m: _decode_token(m.group()), value)
     if "\\" in out:
-        return str(codecs.decode(value, "ulatex"))
+        return _ulatex(value)
     return out
 
 
@@ -347,7 +351,7 @@ class FastPerson(Person):  # type: ignore[misc]
 # --- The house style -----------------------------------------------------------------------------
 
 
-@node
+@node  # type: ignore[untyped-decorator]
 def tfield(children: Any, context: Any, name: str, apply_func: Any = None, raw: bool = False) -> Any:
     """pybtex's ``field`` with :func:`rich_text` instead of ``Text.from_latex``."""
     entry = context["entry"]
@@ -592,7 +596,8 @@ def load_bibliography(path: Path, display: str) -> Bibliography:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Bibliography(display, "", None, problems=[error(display, 1, "E301", f"cannot read file: {exc.strerror}")])
+        problem = error(display, 1, "E301", f"cannot read file: {exc.strerror}")
+        return Bibliography(display, "", None, problems=[problem])
     return parse_bibliography(data, display)
 
 
@@ -654,8 +659,8 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
             parsed = None
             problems.append(error(display, getattr(exc, "lineno", 1) or 1, "E302",
                                   f"BibTeX could not be read: {exc}"))
-    for exc in captured:
-        problem = _captured_problem(exc, display, lines)
+    for captured_error in captured:
+        problem = _captured_problem(captured_error, display, lines)
         if problem is not None:
             problems.append(problem)
     bib = Bibliography(display, digest, parsed, problems=problems)
@@ -781,7 +786,10 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
                 suffix[key] = chr(ord("a") + i)
     for key, entry, who, year_ in prepared:
         line = bib.line_of(key)
-        label_year = year_ + suffix.get(key, "") if year_ != NO_DATE else NO_DATE + ("-" + suffix[key] if key in suffix else "")
+        if year_ == NO_DATE:
+            label_year = NO_DATE + ("-" + suffix[key] if key in suffix else "")
+        else:
+            label_year = year_ + suffix.get(key, "")
         if key in suffix:
             entry.fields["year"] = label_year
         try:

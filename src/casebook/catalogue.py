@@ -101,7 +101,9 @@ def document_citations(path: Path, display: str) -> tuple[list[Citation], str | 
         refs = doc.meta.get("references")
         found = scan_citations(doc.body, doc.body_line)
         if isinstance(refs, list):
-            found += [Citation(str(k), doc.line_of(("references", i))) for i, k in enumerate(refs) if isinstance(k, str)]
+            found += [
+                Citation(k, doc.line_of(("references", i))) for i, k in enumerate(refs) if isinstance(k, str)
+            ]
         title = doc.meta.get("title")
         return found, title if isinstance(title, str) else None
     text = data.decode("utf-8", errors="replace")

@@ -148,7 +148,7 @@ class CitationState:
         return f"{base}#{key}"
 
 
-class CitationProcessor(InlineProcessor):
+class CitationProcessor(InlineProcessor):  # type: ignore[misc]
     def __init__(self, pattern: str, md: Markdown, state: CitationState) -> None:
         super().__init__(pattern, md)
         self.state = state
@@ -184,7 +184,7 @@ class CitationProcessor(InlineProcessor):
         return span, m.start(0), m.end(0)
 
 
-class CitationExtension(Extension):
+class CitationExtension(Extension):  # type: ignore[misc]
     """Registers the citation processor; one instance serves every page of a build."""
 
     def __init__(self, state: CitationState | None = None, **kwargs: Any) -> None:
@@ -202,6 +202,6 @@ def render(text: str, labels: Mapping[str, str], page: str = "cases/x.md",
     state.labels = labels
     state.page = page
     md = Markdown(extensions=[*(extensions or []), CitationExtension(state)])
-    return md.convert(text)
+    return str(md.convert(text))
 
 

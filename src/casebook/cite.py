@@ -78,7 +78,9 @@ def _authors_text(authors: list[str]) -> str:
 
 
 def case_citation_html(case: Case, url: str | None, site_name: str = SITE_NAME) -> str:
-    e = lambda s: html.escape(s, quote=False)  # noqa: E731
+    def e(text: str) -> str:
+        return html.escape(text, quote=False)
+
     def period(text: str) -> str:
         return text if text.endswith(".") else text + "."
 

@@ -56,7 +56,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         config.markdown_extensions = [
             ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)
         ]
-        config.markdown_extensions.append(CitationExtension(self.citation_state))  # type: ignore[arg-type]
+        config.markdown_extensions.append(CitationExtension(self.citation_state))
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -129,7 +129,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if bib is not None:
             keys = {c.key for c in self.catalogue.citations.get(case.path, [])}
             formatted = bib.formatted()
-            references = [formatted[k].label for k in sorted(keys & formatted.keys(), key=lambda k: formatted[k].sort_key)]
+            cited = sorted(keys & formatted.keys(), key=lambda k: formatted[k].sort_key)
+            references = [formatted[k].label for k in cited]
         return cite_case(case, self.catalogue.taxonomy, url, config.site_name or "Casebook", references)
 
     def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
