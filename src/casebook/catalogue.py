@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Bibliography, check_citations, load_bibliography
+from .briefs import check_briefs, validate_brief
 from .citations import Citation, scan_citations
 from .frontmatter import read_document
 from .loader import check_given_path, discover, read_case_file
-from .model import Case
+from .model import Brief, Case
 from .problems import Problem, sort_problems
 from .taxonomy import Taxonomy, load_taxonomy
 from .validate import check_collection, validate_document
@@ -32,6 +33,7 @@ class Catalogue:
     settings: Settings
     taxonomy: Taxonomy
     cases: list[Case] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     #: ``bibliography.bib`` when the project has one.
     bibliography: Bibliography | None = None
@@ -48,48 +50,76 @@ class Catalogue:
     def published(self) -> list[Case]:
         return [c for c in self.cases if not c.is_draft]
 
+    @property
+    def published_briefs(self) -> list[Brief]:
+        return [b for b in self.briefs if not b.is_draft]
+
 
 def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catalogue:
-    """Read and validate every case (or only ``paths``); problems are collected, never raised."""
+    """Read and validate every case and brief (or only ``paths``); problems are collected, never raised.
+
+    A given path inside the briefs folder is checked as a brief, any other as a case.
+    """
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir)
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
+    brief_targets: list[tuple[Path, str]] = []
+    case_files: list[Path] = []
     if paths is None:
-        files, found = discover(settings.root, settings.cases_dir)
+        case_files, found = discover(settings.root, settings.cases_dir)
         problems += found
-        targets = [(f, f"{settings.cases_dir}/{f.name}") for f in files]
+        targets = [(f, f"{settings.cases_dir}/{f.name}") for f in case_files]
+        # The briefs folder is optional: a catalogue may have no briefs yet.
+        if (settings.root / settings.briefs_dir).is_dir():
+            brief_files, found = discover(settings.root, settings.briefs_dir)
+            problems += found
+            brief_targets = [(f, f"{settings.briefs_dir}/{f.name}") for f in brief_files]
     else:
         for path in paths:
             display, problem = check_given_path(path, settings.root, settings.cases_dir)
             if problem is not None:
                 problems.append(problem)
+            elif display.startswith(f"{settings.briefs_dir}/"):
+                brief_targets.append((path, display))
             else:
                 targets.append((path, display))
-    for path, display in targets:
-        doc = read_case_file(path, display)
-        case, found = validate_document(doc, path.stem, taxonomy)
-        problems += found
-        if case is not None:
-            catalogue.cases.append(case)
-    clashes = check_collection(catalogue.cases)
-    problems += clashes
-    rejected = {p.path for p in clashes}
-    catalogue.cases = [c for c in catalogue.cases if c.path not in rejected]
-    catalogue.cases.sort(key=lambda c: c.slug)
+    cases, found = _load_cases(targets, taxonomy)
+    problems += found
+    catalogue.cases = cases
+    if brief_targets:
+        if paths is not None:
+            # Briefs are checked against every case, even when only some files were named.
+            case_files, _ = discover(settings.root, settings.cases_dir)
+            known, _ = _load_cases([(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy)
+        else:
+            known = catalogue.cases
+        by_slug = {c.slug: c for c in known}
+        for path, display in brief_targets:
+            doc = read_case_file(path, display)
+            brief, found = validate_brief(doc, path.stem, by_slug, {f.stem for f in case_files}, settings.cases_dir)
+            problems += found
+            if brief is not None:
+                catalogue.briefs.append(brief)
+        clashes = check_briefs(catalogue.briefs)
+        problems += clashes
+        rejected = {p.path for p in clashes}
+        catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)
     problems += _check_bibliography(catalogue, whole_project=paths is None)
     catalogue.problems = sort_problems(problems)
     return catalogue
 
 
-def case_citations(case: Case) -> list[Citation]:
-    """A case's citations: inline ones with their lines, then front-matter ``references``."""
-    found = scan_citations(case.body, case.body_line)
-    found += [Citation(str(key), case.line_of("references", i)) for i, key in enumerate(case.references)]
+def case_citations(item: Case | Brief) -> list[Citation]:
+    """The citations of a case or brief: inline ones with their lines, then front-matter ``references``."""
+    found = scan_citations(item.body, item.body_line)
+    for i, key in enumerate(item.references):
+        line = item.lines.get(("references", i)) or item.lines.get(("references",)) or 1
+        found.append(Citation(str(key), line))
     return found
 
 
 def document_citations(path: Path, display: str) -> tuple[list[Citation], str | None]:
-    """Citations in any Markdown file (a brief, a hand-written page), and its title if it has one."""
+    """Citations in a hand-written page under ``docs/``, and its title if it has one."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -98,40 +128,52 @@ def document_citations(path: Path, display: str) -> tuple[list[Citation], str | 
         doc = read_document(data, display)
         if doc.problems:
             return [], None
-        refs = doc.meta.get("references")
-        found = scan_citations(doc.body, doc.body_line)
-        if isinstance(refs, list):
-            found += [
-                Citation(k, doc.line_of(("references", i))) for i, k in enumerate(refs) if isinstance(k, str)
-            ]
         title = doc.meta.get("title")
-        return found, title if isinstance(title, str) else None
+        return scan_citations(doc.body, doc.body_line), title if isinstance(title, str) else None
     text = data.decode("utf-8", errors="replace")
     title = next((line[2:].strip() for line in text.split("\n") if line.startswith("# ")), None)
     return scan_citations(text, 1), title
 
 
 def _check_bibliography(catalogue: Catalogue, *, whole_project: bool) -> list[Problem]:
+    """Collect every citation (cases, briefs, hand-written pages) and check it against the bibliography.
+
+    Entries nothing cites are only reported when the whole project was read.
+    """
     settings = catalogue.settings
-    bib_path = settings.root / settings.bibliography
-    for case in catalogue.cases:
-        catalogue.citations[case.path] = case_citations(case)
-        catalogue.titles[case.path] = case.title
-    if whole_project:
-        for folder in (settings.briefs_dir, settings.docs_dir):
-            base = settings.root / folder
-            if not base.is_dir():
+    items: list[Case | Brief] = [*catalogue.cases, *catalogue.briefs]
+    for item in items:
+        catalogue.citations[item.path] = case_citations(item)
+        catalogue.titles[item.path] = item.title
+    docs = settings.root / settings.docs_dir
+    if whole_project and docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            if path.is_symlink() or not path.is_file():
                 continue
-            for path in sorted(base.rglob("*.md")):
-                if path.is_symlink() or not path.is_file():
-                    continue
-                display = path.relative_to(settings.root).as_posix()
-                found, title = document_citations(path, display)
-                if found:
-                    catalogue.citations[display] = found
-                    catalogue.titles[display] = title or display
+            display = path.relative_to(settings.root).as_posix()
+            found, title = document_citations(path, display)
+            if found:
+                catalogue.citations[display] = found
+                catalogue.titles[display] = title or display
+    bib_path = settings.root / settings.bibliography
     if not bib_path.is_file():
         return []
     bib = load_bibliography(bib_path, settings.bibliography)
     catalogue.bibliography = bib
     return list(bib.problems) + check_citations(bib, catalogue.citations, uncited=whole_project)
+
+
+def _load_cases(targets: list[tuple[Path, str]], taxonomy: Taxonomy) -> tuple[list[Case], list[Problem]]:
+    problems: list[Problem] = []
+    cases: list[Case] = []
+    for path, display in targets:
+        doc = read_case_file(path, display)
+        case, found = validate_document(doc, path.stem, taxonomy)
+        problems += found
+        if case is not None:
+            cases.append(case)
+    clashes = check_collection(cases)
+    problems += clashes
+    rejected = {p.path for p in clashes}
+    cases = sorted((c for c in cases if c.path not in rejected), key=lambda c: c.slug)
+    return cases, problems

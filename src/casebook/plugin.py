@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from html import escape
 from pathlib import Path
@@ -14,12 +15,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .bibliography import UNCITED, bibliography_markdown, references_markdown, relative_link
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
-from .cite import cite_case, cite_markdown
+from .cite import CaseCitation, cite_case, cite_markdown
 from .config import CasebookConfig
 from .model import Case
-from .pages import case_markdown
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -27,31 +30,36 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
-EXTRA_JS: list[str] = []
+EXTRA_CSS = ["casebook.css", "print.css"]
+EXTRA_JS = ["sortable.js"]
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
-        self._docs_prefix: str | None = None
         self.serving = False
         self.catalogue: Catalogue | None = None
-        self.case_pages: dict[str, Case] = {}
+        self.titles: dict[str, str] = {}
+        self.home = ""
+        self.briefs_list = ""
+        self.docs_prefix: str | None = None
         self.citation_state = CitationState()
+        #: Case pages' "cite this case" data, read by templates/main.html through page.casebook_citation.
+        self.case_citations: dict[str, CaseCitation] = {}
         #: Hand-written pages (src_uri) and the keys they cite, for their References list.
         self.page_citations: dict[str, list[str]] = {}
-        self.case_citations: dict[str, Any] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
-        self.case_pages = {}
-        self.page_citations = {}
+        self.titles = {}
+        self.home = ""
+        self.briefs_list = ""
         self.case_citations = {}
+        self.page_citations = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
-        # One citation extension per build; its state gets the labels once the bibliography is read.
+        # One citation extension per build; it gets the author-year labels once the bibliography is read.
         self.citation_state = CitationState()
         config.markdown_extensions = [
             ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)
@@ -75,13 +83,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             taxonomy_dir=self.config.taxonomy_dir,
             bibliography=self.config.bibliography,
             briefs_dir=self.config.briefs_dir,
-            docs_dir=self._docs_prefix or "docs",
+            docs_dir=self.docs_prefix or "docs",
         )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         docs_prefix = Path(config.docs_dir).resolve().relative_to(self.root).as_posix() \
             if Path(config.docs_dir).resolve().is_relative_to(self.root) else None
-        self._docs_prefix = docs_prefix
+        self.docs_prefix = docs_prefix
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
         for problem in catalogue.problems:
@@ -98,43 +106,56 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
         for name in EXTRA_CSS + EXTRA_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
-        for case in catalogue.cases:
-            if case.is_draft and not self.serving:
-                continue
-            src_uri = f"cases/{case.slug}.md"
-            markdown = case_markdown(case, catalogue.taxonomy)
-            if bib is not None:
-                markdown += references_markdown([c.key for c in catalogue.citations.get(case.path, [])], bib)
-            citation = self._case_citation(case, config, src_uri)
-            self.case_citations[src_uri] = citation
-            markdown += cite_markdown(citation)
-            self._add(files, config, src_uri, markdown, edit_uri=case.path)
-            self.case_pages[src_uri] = case
+        # Drafts are pages only under `mkdocs serve`; a build never sees them.
+        site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
+        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
+        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        if own_index:
+            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
+        for page in site.pages() + briefs:
+            case = cases.get(page.src_uri)
+            if case is not None:
+                page = dataclasses.replace(page, markdown=page.markdown + self._case_sections(case, page, config))
+            self._add(files, config, page)
         if docs_prefix:
             for display, found in catalogue.citations.items():
                 if display.startswith(docs_prefix + "/"):
                     self.page_citations[display[len(docs_prefix) + 1:]] = [c.key for c in found]
         if bib is not None:
-            self._add(files, config, BIBLIOGRAPHY_PAGE, self._bibliography_page(files, config), edit_uri=None)
+            page = SitePage(BIBLIOGRAPHY_PAGE, "Bibliography", self._bibliography_page(files, config), in_nav=True)
+            self._add(files, config, page)
+        self.home = site.home_sections()
+        if files.get_file_from_path(HOME) is None:
+            self._add(files, config, SitePage(HOME, config.site_name, default_home(config.site_name), in_nav=True))
+        # Pages the nav lists that other parts of the site normally provide: keep this step last in on_files
+        # so that a real briefs index or bibliography page, added above, always wins.
+        for page in fallback_pages():
+            if files.get_file_from_path(page.src_uri) is None:
+                self._add(files, config, page)
         return files
 
-    def _case_citation(self, case: Case, config: MkDocsConfig, src_uri: str) -> Any:
+    def _case_sections(self, case: Case, page: SitePage, config: MkDocsConfig) -> str:
+        """References and "Cite this case", appended to a case page."""
         assert self.catalogue is not None
+        bib = self.catalogue.bibliography
+        keys = [c.key for c in self.catalogue.citations.get(case.path, [])]
         url = None
         if config.site_url:
-            url = config.site_url.rstrip("/") + "/" + relative_link("index.md", src_uri,
-                                                                     directory_urls=config.use_directory_urls)
-        bib = self.catalogue.bibliography
-        references: list[str] = []
+            path = relative_link("index.md", page.src_uri, directory_urls=config.use_directory_urls)
+            url = config.site_url.rstrip("/") + "/" + path
+        labels: list[str] = []
         if bib is not None:
-            keys = {c.key for c in self.catalogue.citations.get(case.path, [])}
             formatted = bib.formatted()
-            cited = sorted(keys & formatted.keys(), key=lambda k: formatted[k].sort_key)
-            references = [formatted[k].label for k in cited]
-        return cite_case(case, self.catalogue.taxonomy, url, config.site_name or "Casebook", references)
+            cited = sorted(set(keys) & formatted.keys(), key=lambda k: formatted[k].sort_key)
+            labels = [formatted[k].label for k in cited]
+        citation = cite_case(case, self.catalogue.taxonomy, url, config.site_name or "Casebook", labels)
+        self.case_citations[page.src_uri] = citation
+        return (references_markdown(keys, bib) if bib is not None else "") + cite_markdown(citation)
 
     def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
-        """``/bibliography/``, with "Cited by" links to the cases, briefs and pages that exist in this build."""
+        """``/bibliography/``, with "Cited by" links to the cases, briefs and pages this build has."""
         assert self.catalogue is not None and self.catalogue.bibliography is not None
         settings = self._settings()
         cited_by: dict[str, list[tuple[int, str, str]]] = {}
@@ -158,31 +179,38 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         }
         return bibliography_markdown(self.catalogue.bibliography, ordered)
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
-        existing = files.get_file_from_path(src_uri)
+    def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
+        existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             raise PluginError(
-                f"casebook: generated page '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                f"casebook: generated page '{page.src_uri}' clashes with '{existing.src_uri}' in docs/; "
                 "remove or rename the hand-written page"
             )
-        # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.edit_uri = edit_uri
+        # Case and per-term pages stay out of the nav: a nav listing every case multiplies every page's size.
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        file.edit_uri = page.edit_path
         files.append(file)
+        self.titles[page.src_uri] = page.title
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self.citation_state.page = page.file.src_uri
-        case = self.case_pages.get(page.file.src_uri)
-        if case is not None:
-            # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(case.title, quote=True)}
+        self.citation_state.page = page.file.src_uri  # citation links are relative to the page
+        citation = self.case_citations.get(page.file.src_uri)
+        if citation is not None:
             # Read by templates/main.html (extrahead): citation_* meta tags and JSON-LD.
-            page.casebook_citation = self.case_citations.get(page.file.src_uri)  # type: ignore[attr-defined]
-            return markdown
+            page.casebook_citation = citation  # type: ignore[attr-defined]
         keys = self.page_citations.get(page.file.src_uri)
         bib = self.catalogue.bibliography if self.catalogue else None
         if keys and bib is not None and not page.file.generated_by:
             markdown += references_markdown(keys, bib)
+        title = self.titles.get(page.file.src_uri)
+        if title is not None:
+            # Templates print page.meta.title unescaped; give them HTML-escaped text.
+            page.meta = {"title": escape(title, quote=True)}
+        if page.file.src_uri == HOME:
+            markdown = fill_home(markdown, self.home)
+        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
+            markdown = fill_briefs_index(markdown, self.briefs_list)
         return markdown
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
