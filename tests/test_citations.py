@@ -272,7 +272,19 @@ def test_pages_without_a_bibliography_build_without_one(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
     result = build(site)
     assert result.returncode == 0, result.stderr
-    assert not (site / "site/bibliography").exists()
+    assert "cb-bib-entry" not in (site / "site/bibliography/index.html").read_text(encoding="utf-8")
+    assert "References" not in (site / "site/cases/mx-social-programme/index.html").read_text(encoding="utf-8")
+
+
+def test_uncited_warn_option_fails_the_strict_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "bibliography.bib").write_text(BIB, encoding="utf-8")
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "mkdocs.yml").write_text(config.replace("  - casebook\n", "  - casebook:\n      uncited: warn\n"),
+                                     encoding="utf-8")
+    result = build(site)
+    assert result.returncode != 0
+    assert "WARNING -  bibliography.bib:2: W301 warning: entry 'rincon:2012.x' is not cited" in result.stderr
 
 
 # --- Unknown keys fail validation and the strict build, naming file and line ---------------------
@@ -302,7 +314,11 @@ def test_unknown_key_fails_validate_naming_file_and_line(unknown_key_site: Path)
     assert result.returncode == 1
     for line in EXPECTED_UNKNOWN:
         assert line in result.stdout, result.stdout
-    # validate is where uncited entries are warnings
+    assert "W301" not in result.stdout
+    assert "note: 2 bibliography entries are not cited by any case, brief or page; list them with --uncited" \
+        in result.stderr
+    # On request, uncited entries are warnings with their lines.
+    result = casebook("validate", "--uncited", cwd=unknown_key_site)
     assert "entry 'sedesol-rules' is not cited" not in result.stdout
     assert "bibliography.bib:9: W301 warning: entry 'nilsen_2018-nav' is not cited" in result.stdout
     assert "W301 warning: entry 'uncited2000' is not cited by any case, brief or page" in result.stdout

@@ -914,7 +914,8 @@ def bibliography_markdown(
 
 # --- Integrity -----------------------------------------------------------------------------------
 
-#: An entry nothing cites: a warning in ``casebook validate``, information in the build (see plugin).
+#: An entry nothing cites: a warning from ``casebook validate --uncited``; in the build, information unless the
+#: plugin's ``uncited: warn`` is set. The project's bibliography keeps its sources' reference lists whole.
 UNCITED = "W301"
 
 

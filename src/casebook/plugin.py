@@ -93,8 +93,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
         for problem in catalogue.problems:
-            if problem.code == UNCITED:
-                # Every entry is on /bibliography/ anyway; `casebook validate` reports these as warnings.
+            if problem.code == UNCITED and self.config.uncited == "info":
+                # Every entry is listed on /bibliography/; `casebook validate --uncited` lists these as warnings.
                 log.info(problem.format_text())
             else:
                 (log.error if problem.is_error else log.warning)(problem.format_text())
