@@ -19,6 +19,7 @@ from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_ind
 from .catalogue import Catalogue, Settings, load_catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from .cite import CaseCitation, cite_case, cite_markdown
+from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
@@ -65,6 +66,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)
         ]
         config.markdown_extensions.append(CitationExtension(self.citation_state))
+        self.discussion = Discussion.from_options(self.config.discussion)
+        for message in check_discussion(self.discussion):
+            raise PluginError(f"casebook: {message}")
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -212,6 +216,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
             markdown = fill_briefs_index(markdown, self.briefs_list)
         return markdown
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
+        src_uri = page.file.src_uri
+        context["casebook_community"] = community_context(
+            src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
+            page_url=page.canonical_url or page.abs_url or "", source_path=page.file.edit_uri or src_uri,
+            discussion=self.discussion,
+        )
+        return context
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()
