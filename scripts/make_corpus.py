@@ -13,8 +13,8 @@ repository's ``cases/``:
   extensions and hand-written pages, the same plugins minus ``casebook``, the nav without the pages
   the plugin writes; the cases are not in the nav.
 
-The same seed gives byte-identical files. Case ``i`` and entry ``j`` depend only on the seed and
-their index, so a corpus of 1,000 cases is the first half of a corpus of 2,000.
+The same seed gives byte-identical files. Entry ``j`` depends only on the seed and its index; case
+``i`` too, except for the entries it lists under ``references`` so that every entry is cited.
 
     python scripts/make_corpus.py --cases 100 --entries 300 --out /tmp/corpus
 """
@@ -325,7 +325,9 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def case_parts(seed: int, index: int, vocab: Vocabulary, keys: Sequence[str]) -> tuple[str, dict[str, object], str]:
+def case_parts(
+    seed: int, index: int, vocab: Vocabulary, keys: Sequence[str], cases: int
+) -> tuple[str, dict[str, object], str]:
     """(slug, front-matter values, body) of the ``index``-th synthetic case."""
     rng = random.Random(f"case:{seed}:{index}")
     countries = rng.sample(vocab.countries, rng.choice([1, 1, 1, 1, 2, 3]))
@@ -374,7 +376,8 @@ def case_parts(seed: int, index: int, vocab: Vocabulary, keys: Sequence[str]) ->
         orgs.append(org)
     meta["organisations"] = orgs
     meta["authors"] = [f"{rng.choice(GIVEN)} {rng.choice(SURNAMES)}" for _ in range(rng.randint(1, 3))]
-    extra = sorted({keys[rng.randrange(len(keys))] for _ in range(rng.randint(0, 3))})
+    # Besides a few random ones, case i lists entries i, i + N, i + 2N...: every entry is cited somewhere.
+    extra = sorted({keys[rng.randrange(len(keys))] for _ in range(rng.randint(0, 3))} | set(keys[index::cases]))
     if extra:
         meta["references"] = extra
     meta["lessons"] = rng.sample(LESSONS, rng.randint(1, 4))
@@ -595,7 +598,7 @@ def write_site(
     else:
         (out / "docs" / "cases").mkdir()
     for i in range(cases):
-        slug, meta, body = case_parts(seed, i, vocab, keys)
+        slug, meta, body = case_parts(seed, i, vocab, keys, cases)
         if variant == "plugin":
             write(out / "cases" / f"{slug}.md", case_file(meta, body))
         else:
