@@ -335,7 +335,8 @@ def bench_serve(n: int, work: Path, seed: int) -> dict[str, Any]:
     check(run, f"serve-style rebuild at N={n}")
     detail = json.loads(out.read_text())
     detail.update(n=n, peak_mb=round(run.peak_rss_mb, 1))
-    log(f"serve rebuild N={n}: {detail['rebuild_s']} s; pybtex calls cold {detail['first_build']['pybtex_work_calls']}, "
+    log(f"serve rebuild N={n}: {detail['rebuild_s']} s; pybtex calls cold "
+        f"{detail['first_build']['pybtex_work_calls']}, "
         f"rebuild {detail['rebuild']['pybtex_work_calls']}")
     return detail
 
