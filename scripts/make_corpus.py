@@ -476,6 +476,17 @@ def _replace_block(text: str, key: str, new: list[str]) -> str:
     return "\n".join(out)
 
 
+def _block(text: str, key: str) -> list[str] | None:
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if start is None:
+        return None
+    end = start + 1
+    while end < len(lines) and (not lines[end] or lines[end][0] in " #-"):
+        end += 1
+    return lines[start:end]
+
+
 def _plugins_without(text: str, name: str) -> str:
     """The ``plugins:`` block with the plugin ``name`` (and its options) removed."""
     lines = text.split("\n")
@@ -500,14 +511,7 @@ def _plugins_without(text: str, name: str) -> str:
 
 
 def _nav_block(text: str) -> str:
-    lines = text.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.startswith("nav:")), None)
-    if start is None:
-        return ""
-    end = start + 1
-    while end < len(lines) and (not lines[end] or lines[end][0] in " #-"):
-        end += 1
-    return "\n".join(lines[start:end])
+    return "\n".join(_block(text, "nav") or [])
 
 
 def _nav_files(nav: object) -> list[str]:
@@ -546,6 +550,9 @@ def site_config(variant: str, source: Path = REPO / "mkdocs.yml") -> str:
     text = _replace_block(text, "site_name", [f"site_name: Casebook synthetic corpus ({variant})"])
     if variant == "plain":
         text = _plugins_without(text, "casebook")
+        block = _block(text, "plugins")
+        if block is not None and not any(line.strip().startswith("-") for line in block[1:]):
+            text = _replace_block(text, "plugins", ["plugins: []", ""])  # not null: MkDocs would refuse it
         nav = yaml.safe_load(_nav_block(text) or "nav: []")["nav"] or []
         kept = _filter_nav(nav, set(hand_written_pages(source))) or ["index.md"]
         dumped = yaml.safe_dump({"nav": kept}, allow_unicode=True, sort_keys=False, default_flow_style=False)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pybtex.database
+import yaml
 
 from casebook.catalogue import Settings, load_catalogue
 from casebook.validate import SECTIONS
@@ -52,9 +53,14 @@ def test_corpus_is_valid_synthetic_and_reproducible(tmp_path: Path) -> None:
 def test_plain_variant_has_the_same_body_and_no_casebook_plugin(tmp_path: Path) -> None:
     plugin = make_corpus.write_site(tmp_path / "plugin", 3, 20, seed=3)
     plain = make_corpus.write_site(tmp_path / "plain", 3, 20, seed=3, variant="plain")
-    config = (plain / "mkdocs.yml").read_text("utf-8")
-    assert "casebook" not in config.split("plugins:")[1].split("\n\n")[0]
-    assert "- search" in config and "name: material" in config
+    def plugins(path: Path) -> list[str]:
+        block = make_corpus._block(path.read_text("utf-8"), "plugins")
+        items = yaml.safe_load("\n".join(block or ["plugins: []"]))["plugins"] or []
+        return [item if isinstance(item, str) else next(iter(item)) for item in items]
+
+    assert "casebook" in plugins(plugin / "mkdocs.yml")
+    assert plugins(plain / "mkdocs.yml") == [p for p in plugins(REPO / "mkdocs.yml") if p != "casebook"]
+    assert "name: material" in (plain / "mkdocs.yml").read_text("utf-8")
     for case in sorted((plugin / "cases").glob("*.md")):
         body = case.read_text("utf-8").split("\n---\n", 1)[1]
         page = (plain / "docs" / "cases" / case.name).read_text("utf-8")
