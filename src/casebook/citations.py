@@ -158,7 +158,9 @@ class CitationProcessor(InlineProcessor):  # type: ignore[misc]
         if items is None:
             return None, None, None
         span = etree.Element("span", {"class": "cb-citation"})
-        span.text = "("
+        # Atomic: nothing in the citation is Markdown, and Python-Markdown then skips the whole span
+        # (its children and their tails) instead of running every inline pattern over "(", "; " and ")".
+        span.text = AtomicString("(")
         last: etree.Element | None = None
         previous_key = None
         for item in items:
