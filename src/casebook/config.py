@@ -11,3 +11,5 @@ class CasebookConfig(base.Config):
     taxonomy_dir = c.Type(str, default="taxonomy")
     bibliography = c.Type(str, default="bibliography.bib")
     briefs_dir = c.Type(str, default="briefs")
+    #: Build the Pagefind search index after each build (also under ``mkdocs serve``).
+    search_index = c.Type(bool, default=True)

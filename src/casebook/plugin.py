@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
 from .model import Case
 from .pages import case_markdown
+from .readers import UNINDEXED, generated_files, with_map
+from .searchindex import case_markup, page_markup, run_pagefind
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -25,7 +28,9 @@ TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
 EXTRA_CSS = ["casebook.css"]
-EXTRA_JS: list[str] = []
+EXTRA_JS: list[str] = ["search.js"]
+#: Scripts shipped but loaded only by the pages that use them.
+PAGE_JS = ["explore.js"]
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -71,7 +76,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
-        for name in EXTRA_CSS + EXTRA_JS:
+        for name in EXTRA_CSS + EXTRA_JS + PAGE_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         for case in catalogue.cases:
             if case.is_draft and not self.serving:
@@ -79,7 +84,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             src_uri = f"cases/{case.slug}.md"
             self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
             self.case_pages[src_uri] = case
+        self._add_reader_files(files, config, catalogue)
         return files
+
+    def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        generated = generated_files(
+            catalogue, site_name=config.site_name, site_url=config.site_url or "",
+            source_date_epoch=int(epoch) if epoch.isdigit() else None,
+        )
+        for src_uri, content in generated.items():
+            self._add(files, config, src_uri, content, edit_uri=None)
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
         existing = files.get_file_from_path(src_uri)
@@ -98,7 +113,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if case is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": escape(case.title, quote=True)}
+        # Search markup comes from validated data only: any cb_search a page brings is replaced.
+        if case is not None and self.catalogue is not None:
+            page.meta["cb_search"] = case_markup(case, self.catalogue.taxonomy)
+        elif page.file.src_uri in UNINDEXED:
+            page.meta.pop("cb_search", None)
+        else:
+            page.meta["cb_search"] = page_markup("page")
+        if self.catalogue is not None:
+            markdown = with_map(markdown, self.catalogue, page.file.src_uri)
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.search_index:
+            return
+        for problem in run_pagefind(Path(config.site_dir)):
+            log.error(problem.format_text())
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()
