@@ -1,4 +1,4 @@
-"""The ``casebook`` command: validate cases, start a new one."""
+"""The ``casebook`` command: validate cases, start a new one, export the data."""
 
 from __future__ import annotations
 
@@ -131,6 +131,25 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import data_files, write_export
+    from .readers import read_bibliography
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    catalogue = load_catalogue(Settings(root=root))
+    errors = catalogue.errors
+    for problem in errors:
+        print(problem.format_text(), file=sys.stderr)
+    if errors:
+        print("casebook export: nothing written; fix the errors above first", file=sys.stderr)
+        return 1
+    files = data_files(catalogue.published, catalogue.taxonomy, read_bibliography(catalogue))
+    out = Path(args.out)
+    for path in write_export(out, files):
+        print(f"wrote {safe_text(str(path))}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casebook", description="Validate and scaffold case studies of coordination practices."
@@ -169,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the case JSON Schema with the vocabularies filled in")
     schema.set_defaults(func=_cmd_schema)
+
+    export = commands.add_parser(
+        "export", help="write the data files (cases.json, cases.csv, bibliography.bib, case.schema.json)",
+        description="Write the published cases as cases.json and cases.csv, with bibliography.bib and the "
+        "published case.schema.json, into DIR: the same files as the site's /data/ page. Drafts are left out.",
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
+    export.set_defaults(func=_cmd_export)
     return parser
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .model import Case
-from .regions import region_of, region_order
+from .m49 import region_of, region_order
 from .taxonomy import Taxonomy, country_name
 
 #: URL key, label, and how to read a case's values; the order is the page's.

@@ -38,6 +38,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.serving = False
         self.catalogue: Catalogue | None = None
         self.case_pages: dict[str, Case] = {}
+        self.search_cases: dict[str, Case] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -45,6 +46,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
         self.case_pages = {}
+        self.search_cases = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
@@ -93,8 +95,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             catalogue, site_name=config.site_name, site_url=config.site_url or "",
             source_date_epoch=int(epoch) if epoch.isdigit() else None,
         )
+        self.search_cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
         for src_uri, content in generated.items():
-            self._add(files, config, src_uri, content, edit_uri=None)
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                raise PluginError(
+                    f"casebook: generated file '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                    "remove or rename the hand-written one"
+                )
+            files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
         existing = files.get_file_from_path(src_uri)
@@ -114,9 +123,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": escape(case.title, quote=True)}
         # Search markup comes from validated data only: any cb_search a page brings is replaced.
-        if case is not None and self.catalogue is not None:
-            page.meta["cb_search"] = case_markup(case, self.catalogue.taxonomy)
-        elif page.file.src_uri in UNINDEXED:
+        searched = self.search_cases.get(page.file.src_uri)
+        if searched is not None and self.catalogue is not None and not searched.is_draft:
+            page.meta["cb_search"] = case_markup(searched, self.catalogue.taxonomy)
+        elif searched is not None or page.file.src_uri in UNINDEXED:  # drafts are never indexed
             page.meta.pop("cb_search", None)
         else:
             page.meta["cb_search"] = page_markup("page")

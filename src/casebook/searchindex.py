@@ -35,7 +35,8 @@ def case_markup(case: Case, taxonomy: Taxonomy) -> str:
 
     ``slug`` lets the explorer turn a full-text query into a set of cases without loading any result.
     """
-    parts = [_filter("kind", "case"), _filter("slug", case.slug), _filter("type", TYPE_LABELS.get(case.type, case.type))]
+    parts = [_filter("kind", "case"), _filter("slug", case.slug)]
+    parts.append(_filter("type", TYPE_LABELS.get(case.type, case.type)))
     parts += [_filter("country", country_name(c)) for c in sorted(case.countries)]
     for key in sorted(case.mechanisms):
         term = taxonomy.mechanisms.get(key)

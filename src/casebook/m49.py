@@ -1,4 +1,4 @@
-"""Countries grouped by UN M49 region (Africa, Americas, Asia, Europe, Oceania).
+"""Countries grouped by UN M49 region (Africa, Americas, Asia, Europe, Oceania), for the explorer.
 
 Source: United Nations Statistics Division, "Standard country or area codes for statistical use
 (M49)", region level. pycountry names the countries; this module only groups their codes.
