@@ -107,6 +107,7 @@ def explorer_page() -> str:
         "Filter the catalogue by country, mechanism, policy area, coordination and period. "
         "Values ticked within one group widen the selection (any of them); groups narrow it (all of them). "
         "The address bar keeps your selection, so you can bookmark or share it.\n\n"
+        "<!-- casebook:world-map -->\n\n"
         '<div id="cb-explore" class="cb-explore" data-src="cases.json">\n'
         '<noscript><p>The explorer needs JavaScript. Browse the <a href="../countries/">countries</a>, '
         '<a href="../mechanisms/">mechanisms</a> and <a href="../policy-areas/">policy areas</a>, '

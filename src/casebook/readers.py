@@ -64,6 +64,9 @@ def with_map(markdown: str, catalogue: Catalogue, page_uri: str) -> str:
     """Replace :data:`MAP_MARKER` with the map; country links are made relative to ``page_uri``'s URL."""
     if MAP_MARKER not in markdown:
         return markdown
+    if page_uri == "explore/index.md":
+        # On the explorer a country on the map filters the list (the state is read from the URL).
+        return markdown.replace(MAP_MARKER, world_map(catalogue, lambda code: f"?country={code}"), 1)
     depth = len(Path(page_uri).parent.parts) + (0 if Path(page_uri).name == "index.md" else 1)
     prefix = "../" * depth
     return markdown.replace(MAP_MARKER, world_map(catalogue, lambda code: f"{prefix}countries/{code.lower()}/"), 1)
