@@ -167,16 +167,18 @@ def test_explorer_text_query_reaches_the_full_text(page, base_url: str) -> None:
     assert titles(page) == [DE]
 
 
-def test_map_shades_countries_and_links_them(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
-    open_explorer(page, base_url)
+def test_map_shades_countries_and_links_them_to_their_pages(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base_url + "countries/")
     linked = page.locator("svg.cb-map a")
     assert sorted(linked.evaluate_all("els => els.map(a => a.dataset.country)")) == ["DE", "GT", "MX", "NO"]
     assert page.locator("svg.cb-map a[data-country=NO] title").text_content() == "Norway: 1 case"
     assert page.locator("table.cb-map-table tbody tr").count() == 4  # the text alternative
     page.locator("svg.cb-map a[data-country=NO]").click()
-    page.wait_for_url("**/explore/?country=NO")
-    page.wait_for_selector(".cb-ex__status:has-text('1 case of 4')")
-    assert titles(page) == [NO]
+    page.wait_for_url("**/countries/no/")
+    assert page.locator("h1").first.inner_text().startswith("Norway")
+    page.go_back()
+    page.locator("table.cb-map-table a", has_text="Guatemala").click()
+    page.wait_for_url("**/countries/gt/")
 
 
 def test_data_downloads_are_served(page, base_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -189,7 +191,10 @@ def test_data_downloads_are_served(page, base_url: str) -> None:  # type: ignore
     assert feed.ok and b"<feed" in feed.body()
 
 
-AXE_PAGES = ["", "cases/no-coordination-minister/", "explore/", "data/", "data/codebook/"]
+AXE_PAGES = [
+    "", "cases/no-coordination-minister/", "countries/", "countries/no/", "explore/", "data/", "data/codebook/",
+    "bibliography/",
+]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)

@@ -11,8 +11,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from .export import html_safe
 from .model import Case
-from .m49 import region_of, region_order
+from .regions import region_of
 from .taxonomy import Taxonomy, country_name
 
 #: URL key, label, and how to read a case's values; the order is the page's.
@@ -77,14 +78,13 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
             "end": case.end,
             "facets": {k: v for k, v in facets.items() if v},
         })
-    order = {region: i for i, region in enumerate(region_order())}
     facets_out = []
     for key, label in FACETS:
         values = [{"id": v, "label": _value_label(key, v, taxonomy)} for v in seen[key]]
         if key == "country":
             for value in values:
-                value["group"] = region_of(value["id"])
-            values.sort(key=lambda v: (order[v["group"]], v["label"].casefold(), v["id"]))
+                value["group"] = region_of(value["id"]).region
+            values.sort(key=lambda v: (v["group"] == "Other", v["group"], v["label"].casefold(), v["id"]))
         else:
             values.sort(key=lambda v: (v["label"].casefold(), v["id"]))
         facets_out.append({"key": key, "label": label, "values": values})
@@ -97,7 +97,8 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def explorer_json(cases: Iterable[Case], taxonomy: Taxonomy) -> str:
-    return json.dumps(explorer_data(cases, taxonomy), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    text = json.dumps(explorer_data(cases, taxonomy), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return html_safe(text) + "\n"
 
 
 def explorer_page() -> str:
@@ -107,7 +108,6 @@ def explorer_page() -> str:
         "Filter the catalogue by country, mechanism, policy area, coordination and period. "
         "Values ticked within one group widen the selection (any of them); groups narrow it (all of them). "
         "The address bar keeps your selection, so you can bookmark or share it.\n\n"
-        "<!-- casebook:world-map -->\n\n"
         '<div id="cb-explore" class="cb-explore" data-src="cases.json">\n'
         '<noscript><p>The explorer needs JavaScript. Browse the <a href="../countries/">countries</a>, '
         '<a href="../mechanisms/">mechanisms</a> and <a href="../policy-areas/">policy areas</a>, '

@@ -35,8 +35,14 @@ def case_record(case: Case) -> dict[str, Any]:
     return record
 
 
+def html_safe(text: str) -> str:
+    """JSON text with ``<``, ``>`` and ``&`` written as ``\\u`` escapes: the same data, and no markup in the bytes
+    even if a careless consumer pastes it into HTML. (Outside strings JSON never has these characters.)"""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return html_safe(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 def cases_json(cases: Iterable[Case]) -> str:

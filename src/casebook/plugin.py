@@ -17,9 +17,10 @@ from mkdocs.structure.pages import Page
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
 from .model import Case
-from .pages import case_markdown
 from .readers import UNINDEXED, generated_files, with_map
 from .searchindex import case_markup, page_markup, run_pagefind
+from .site import SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -28,7 +29,7 @@ TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
 EXTRA_CSS = ["casebook.css"]
-EXTRA_JS: list[str] = ["search.js"]
+EXTRA_JS = ["sortable.js", "search.js"]
 #: Scripts shipped but loaded only by the pages that use them.
 PAGE_JS = ["explore.js"]
 
@@ -37,7 +38,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.catalogue: Catalogue | None = None
-        self.case_pages: dict[str, Case] = {}
+        self.titles: dict[str, str] = {}
+        self.home = ""
         self.search_cases: dict[str, Case] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -45,7 +47,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
-        self.case_pages = {}
+        self.titles = {}
+        self.home = ""
         self.search_cases = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
         # Our template overrides come after a site's custom_dir and before the theme's own.
@@ -80,12 +83,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
         for name in EXTRA_CSS + EXTRA_JS + PAGE_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
-        for case in catalogue.cases:
-            if case.is_draft and not self.serving:
-                continue
-            src_uri = f"cases/{case.slug}.md"
-            self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
-            self.case_pages[src_uri] = case
+        # Drafts are pages only under `mkdocs serve`; a build never sees them.
+        site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
+        for page in site.pages():
+            self._add(files, config, page)
+        self.home = site.home_sections()
+        if files.get_file_from_path(HOME) is None:
+            self._add(files, config, SitePage(HOME, config.site_name, default_home(config.site_name), in_nav=True))
+        # Pages the nav lists that other parts of the site normally provide: keep this step last in on_files
+        # so that a real briefs index or bibliography page, added above, always wins.
+        for page in fallback_pages():
+            if files.get_file_from_path(page.src_uri) is None:
+                self._add(files, config, page)
         self._add_reader_files(files, config, catalogue)
         return files
 
@@ -105,23 +114,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 )
             files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
-        existing = files.get_file_from_path(src_uri)
+    def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
+        existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             raise PluginError(
-                f"casebook: generated page '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                f"casebook: generated page '{page.src_uri}' clashes with '{existing.src_uri}' in docs/; "
                 "remove or rename the hand-written page"
             )
-        # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.edit_uri = edit_uri
+        # Case and per-term pages stay out of the nav: a nav listing every case multiplies every page's size.
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        file.edit_uri = page.edit_path
         files.append(file)
+        self.titles[page.src_uri] = page.title
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        case = self.case_pages.get(page.file.src_uri)
-        if case is not None:
+        title = self.titles.get(page.file.src_uri)
+        if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(case.title, quote=True)}
+            page.meta = {"title": escape(title, quote=True)}
+        if page.file.src_uri == HOME:
+            markdown = fill_home(markdown, self.home)
         # Search markup comes from validated data only: any cb_search a page brings is replaced.
         searched = self.search_cases.get(page.file.src_uri)
         if searched is not None and self.catalogue is not None and not searched.is_draft:
@@ -131,7 +144,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         else:
             page.meta["cb_search"] = page_markup("page")
         if self.catalogue is not None:
-            markdown = with_map(markdown, self.catalogue, page.file.src_uri)
+            markdown = with_map(markdown, self.catalogue, page.file.src_uri, directory_urls=config.use_directory_urls)
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -6,17 +6,14 @@ Pure functions over a loaded catalogue; the plugin turns their output into gener
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from .catalogue import Catalogue
 from .explore import DATA_URI, explorer_json, explorer_page
 from .export import codebook_page, data_files, data_page
 from .feed import FeedItem, atom_feed, case_item
+from .urls import country_src, page_url, relative_url
 from .validate import published_schema
-from .worldmap import case_counts, map_block
-
-#: Replaced by the world map wherever it appears in a page's Markdown (e.g. the countries index).
-MAP_MARKER = "<!-- casebook:world-map -->"
+from .worldmap import MAP_MARKER, case_counts, map_block
 
 #: Pages that are not indexed for full-text search (listings and tools, not content).
 UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
@@ -60,13 +57,13 @@ def world_map(catalogue: Catalogue, href: Callable[[str], str]) -> str:
     return map_block(case_counts([c.countries for c in catalogue.published]), href)
 
 
-def with_map(markdown: str, catalogue: Catalogue, page_uri: str) -> str:
+def with_map(markdown: str, catalogue: Catalogue, page_uri: str, *, directory_urls: bool = True) -> str:
     """Replace :data:`MAP_MARKER` with the map; country links are made relative to ``page_uri``'s URL."""
     if MAP_MARKER not in markdown:
         return markdown
-    if page_uri == "explore/index.md":
-        # On the explorer a country on the map filters the list (the state is read from the URL).
-        return markdown.replace(MAP_MARKER, world_map(catalogue, lambda code: f"?country={code}"), 1)
-    depth = len(Path(page_uri).parent.parts) + (0 if Path(page_uri).name == "index.md" else 1)
-    prefix = "../" * depth
-    return markdown.replace(MAP_MARKER, world_map(catalogue, lambda code: f"{prefix}countries/{code.lower()}/"), 1)
+    here = page_url(page_uri, directory_urls=directory_urls)
+
+    def href(code: str) -> str:
+        return relative_url(here, page_url(country_src(code), directory_urls=directory_urls))
+
+    return markdown.replace(MAP_MARKER, world_map(catalogue, href), 1)

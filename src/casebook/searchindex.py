@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .explore import TYPE_LABELS
 from .model import Case
+from .pagefind_bundle import normalise
 from .problems import Problem, error
 from .taxonomy import Taxonomy, country_name
 
@@ -59,4 +60,8 @@ def run_pagefind(site_dir: Path) -> list[Problem]:
         reason = detail[-1] if detail else f"exit status {result.returncode}"
         hint = " (install the pinned 'pagefind[extended]' package)" if "No module named" in reason else ""
         return [error("pagefind", 1, "E301", f"search index not built: {reason}{hint}")]
+    try:
+        normalise(site_dir / BUNDLE)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return [error("pagefind", 1, "E302", f"search index written but not made reproducible: {exc}")]
     return []

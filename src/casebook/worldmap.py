@@ -15,6 +15,9 @@ from typing import Any
 
 from .taxonomy import country_name
 
+#: Replaced by the map wherever it appears in a page's Markdown (the countries index, the explorer).
+MAP_MARKER = "<!-- casebook:world-map -->"
+
 #: Fill colours from few to many cases (light to dark), and for countries without cases.
 SHADES = ("#9ecae1", "#4292c6", "#2171b5", "#08306b")
 EMPTY = "#e6e6e6"
