@@ -53,7 +53,9 @@
     var params = new URLSearchParams();
     if (state.q) params.append("q", state.q);
     data.facets.forEach(function (f) {
-      (state.facets[f.key] || []).forEach(function (v) { params.append(f.key, v); });
+      // In the page's order, not the order of the clicks: one view, one URL.
+      var picked = state.facets[f.key] || [];
+      f.values.forEach(function (v) { if (picked.indexOf(v.id) !== -1) params.append(f.key, v.id); });
     });
     if (state.from !== null) params.set("from", String(state.from));
     if (state.to !== null) params.set("to", String(state.to));

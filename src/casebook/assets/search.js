@@ -48,13 +48,11 @@
 
     function close() {
       panel.hidden = true;
-      input.setAttribute("aria-expanded", "false");
     }
 
     function show(nodes) {
       panel.replaceChildren.apply(panel, nodes);
       panel.hidden = false;
-      input.setAttribute("aria-expanded", "true");
     }
 
     function run() {
