@@ -1,4 +1,4 @@
-"""The ``casebook`` command: validate cases, start a new one, export the data."""
+"""The ``casebook`` command: validate, scaffold, print the schema, export the data, write a portable copy."""
 
 from __future__ import annotations
 
@@ -46,7 +46,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             out.write(problem.format_text() + "\n")
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
-        checked = len({p.path for p in problems} | {c.path for c in catalogue.cases})
+        checked = len(
+            {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs}
+        )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
         print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
     return 1 if failed else 0
@@ -74,7 +76,7 @@ def _skeleton(slug: str, args: argparse.Namespace) -> str:
         f"  start: {args.start}",
         "organisations:",
         '  - name: "TODO: name in the original language"',
-        '    acronym: "TODO"',
+        '    acronym: "TODO: acronym"',
         '    role: "TODO: what it does in the practice"',
         f"authors: [{json.dumps(args.author or 'TODO: your name', ensure_ascii=False)}]",
         "references: []",
@@ -150,6 +152,27 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_portable(args: argparse.Namespace) -> int:
+    from .portable import write_portable_site
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    out = Path(args.out)
+    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
+        print(f"casebook portable: {safe_text(str(out))} exists and is not an empty folder; "
+              "give a new or empty folder", file=sys.stderr)
+        return 1
+    catalogue = load_catalogue(Settings(root=root))
+    for problem in catalogue.problems:
+        print(problem.format_text(), file=sys.stderr)
+    if catalogue.errors:
+        print("casebook portable: nothing written; fix the errors above first", file=sys.stderr)
+        return 1
+    written = write_portable_site(catalogue, out)
+    print(f"wrote {len(written)} file(s) to {safe_text(str(out))}: build them with 'mkdocs build' "
+          "(no casebook plugin needed)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casebook", description="Validate and scaffold case studies of coordination practices."
@@ -159,10 +182,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check case files and report every problem",
-        description="Check case files (default: every file in cases/) and report every problem as FILE:LINE: CODE message.",
+        "validate", help="check case and brief files and report every problem",
+        description="Check case and policy brief files (default: every file in cases/ and briefs/) and report "
+        "every problem as FILE:LINE: CODE message. Files in briefs/ are checked as briefs.",
     )
-    validate.add_argument("paths", nargs="*", help="case files or folders to check (default: cases/)")
+    validate.add_argument(
+        "paths", nargs="*", help="case or brief files or folders to check (default: cases/ and briefs/)"
+    )
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -196,6 +222,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
     export.set_defaults(func=_cmd_export)
+    portable = commands.add_parser(
+        "portable", help="write the published cases as plain Markdown with a mkdocs.yml that needs no plugin",
+        description="Write OUT/mkdocs.yml, OUT/docs/index.md and OUT/docs/cases/SLUG.md (front-matter and body of "
+        "every published case), so that any MkDocs-compatible engine can build the catalogue without the casebook "
+        "plugin. OUT must be a new or empty folder.",
+    )
+    portable.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder to write to")
+    portable.set_defaults(func=_cmd_portable)
     return parser
 
 

@@ -6,6 +6,19 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
+class DiscussionConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Where readers discuss a case or brief; off unless ``provider`` is set (see ``community.py``)."""
+
+    provider = c.Optional(c.Choice(("giscus", "link")))
+    url = c.Optional(c.Type(str))
+    repo = c.Optional(c.Type(str))
+    repo_id = c.Optional(c.Type(str))
+    category = c.Optional(c.Type(str))
+    category_id = c.Optional(c.Type(str))
+    mapping = c.Choice(("pathname", "url", "title", "og:title"), default="pathname")
+    lang = c.Type(str, default="en")
+
+
 class CasebookConfig(base.Config):
     cases_dir = c.Type(str, default="cases")
     taxonomy_dir = c.Type(str, default="taxonomy")
@@ -13,3 +26,4 @@ class CasebookConfig(base.Config):
     briefs_dir = c.Type(str, default="briefs")
     #: Build the Pagefind search index after each build (also under ``mkdocs serve``).
     search_index = c.Type(bool, default=True)
+    discussion = c.SubConfig(DiscussionConfig)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .model import Case
+from .model import Brief, Case
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -29,6 +29,13 @@ def case_item(case: Case) -> FeedItem:
     return FeedItem(
         url=case.url, title=case.title, summary=case.summary, updated=case.updated,
         authors=tuple(case.authors), category="case",
+    )
+
+
+def brief_item(brief: Brief) -> FeedItem:
+    return FeedItem(
+        url=brief.url, title=brief.title, summary=brief.summary, updated=brief.date,
+        authors=tuple(brief.authors), category="brief",
     )
 
 

@@ -14,12 +14,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
+from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
 from .readers import UNINDEXED, generated_files, with_map
 from .searchindex import case_markup, page_markup, run_pagefind
-from .site import SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -28,7 +30,7 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
+EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js", "search.js"]
 #: Scripts shipped but loaded only by the pages that use them.
 PAGE_JS = ["explore.js"]
@@ -41,6 +43,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.titles: dict[str, str] = {}
         self.home = ""
         self.search_cases: dict[str, Case] = {}
+        self.search_briefs: dict[str, bool] = {}  # src_uri -> is a draft
+        self.briefs_list = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -50,7 +54,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.titles = {}
         self.home = ""
         self.search_cases = {}
+        self.search_briefs = {}
+        self.briefs_list = ""
         self.root = Path(config.config_file_path or ".").resolve().parent
+        self.discussion = Discussion.from_options(self.config.discussion)
+        for message in check_discussion(self.discussion):
+            raise PluginError(f"casebook: {message}")
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -85,7 +94,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         # Drafts are pages only under `mkdocs serve`; a build never sees them.
         site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
-        for page in site.pages():
+        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
+        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        if own_index:
+            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        for page in site.pages() + briefs:
             self._add(files, config, page)
         self.home = site.home_sections()
         if files.get_file_from_path(HOME) is None:
@@ -105,6 +119,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             source_date_epoch=int(epoch) if epoch.isdigit() else None,
         )
         self.search_cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
+        self.search_briefs = {f"briefs/{b.slug}.md": b.is_draft for b in catalogue.briefs}
         for src_uri, content in generated.items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None:
@@ -135,12 +150,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta = {"title": escape(title, quote=True)}
         if page.file.src_uri == HOME:
             markdown = fill_home(markdown, self.home)
+        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
+            markdown = fill_briefs_index(markdown, self.briefs_list)
         # Search markup comes from validated data only: any cb_search a page brings is replaced.
         searched = self.search_cases.get(page.file.src_uri)
         if searched is not None and self.catalogue is not None and not searched.is_draft:
             page.meta["cb_search"] = case_markup(searched, self.catalogue.taxonomy)
-        elif searched is not None or page.file.src_uri in UNINDEXED:  # drafts are never indexed
+        elif searched is not None or self.search_briefs.get(page.file.src_uri) or page.file.src_uri in UNINDEXED:
+            # Drafts (shown only under `mkdocs serve`) and listings are never indexed.
             page.meta.pop("cb_search", None)
+        elif page.file.src_uri in self.search_briefs:
+            page.meta["cb_search"] = page_markup("brief")
         else:
             page.meta["cb_search"] = page_markup("page")
         if self.catalogue is not None:
@@ -152,6 +172,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return
         for problem in run_pagefind(Path(config.site_dir)):
             log.error(problem.format_text())
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
+        src_uri = page.file.src_uri
+        context["casebook_community"] = community_context(
+            src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
+            page_url=page.canonical_url or page.abs_url or "", source_path=page.file.edit_uri or src_uri,
+            discussion=self.discussion,
+        )
+        return context
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()
