@@ -78,16 +78,16 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
             "end": case.end,
             "facets": {k: v for k, v in facets.items() if v},
         })
-    facets_out = []
+    facets_out: list[dict[str, Any]] = []
     for key, label in FACETS:
-        values = [{"id": v, "label": _value_label(key, v, taxonomy)} for v in seen[key]]
+        terms: list[dict[str, str]] = [{"id": v, "label": _value_label(key, v, taxonomy)} for v in seen[key]]
         if key == "country":
-            for value in values:
-                value["group"] = region_of(value["id"]).region
-            values.sort(key=lambda v: (v["group"] == "Other", v["group"], v["label"].casefold(), v["id"]))
+            for term in terms:
+                term["group"] = region_of(term["id"]).region
+            terms.sort(key=lambda v: (v["group"] == "Other", v["group"], v["label"].casefold(), v["id"]))
         else:
-            values.sort(key=lambda v: (v["label"].casefold(), v["id"]))
-        facets_out.append({"key": key, "label": label, "values": values})
+            terms.sort(key=lambda v: (v["label"].casefold(), v["id"]))
+        facets_out.append({"key": key, "label": label, "values": terms})
     years = [c.start for c in published] + [c.end for c in published if c.end is not None]
     return {
         "facets": facets_out,
