@@ -39,7 +39,7 @@ def test_home_to_country_to_case_by_clicking(served: str, tab: Any) -> None:
     tab.get_by_role("link", name="By country").click()
     tab.wait_for_url(f"{served}countries/")
     assert tab.locator("article h1").inner_text().startswith("Countries")
-    tab.locator("article").get_by_role("link", name="Mexico").click()
+    tab.locator("article").get_by_role("link", name="Mexico", exact=True).click()
     tab.wait_for_url(f"{served}countries/mx/")
     tab.locator("article").get_by_role("link", name="A synthetic one-stop shop").first.click()
     tab.wait_for_url(f"{served}cases/mx-one-stop/")

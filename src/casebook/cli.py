@@ -1,4 +1,4 @@
-"""The ``casebook`` command: validate cases, start a new one, print the schema, write a portable copy."""
+"""The ``casebook`` command: validate, scaffold, print the schema, export the data, write a portable copy."""
 
 from __future__ import annotations
 
@@ -141,6 +141,25 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .export import data_files, write_export
+    from .readers import read_bibliography
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    catalogue = load_catalogue(Settings(root=root))
+    errors = catalogue.errors
+    for problem in errors:
+        print(problem.format_text(), file=sys.stderr)
+    if errors:
+        print("casebook export: nothing written; fix the errors above first", file=sys.stderr)
+        return 1
+    files = data_files(catalogue.published, catalogue.taxonomy, read_bibliography(catalogue))
+    out = Path(args.out)
+    for path in write_export(out, files):
+        print(f"wrote {safe_text(str(path))}")
+    return 0
+
+
 def _cmd_portable(args: argparse.Namespace) -> int:
     from .portable import write_portable_site
 
@@ -206,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print the case JSON Schema with the vocabularies filled in")
     schema.set_defaults(func=_cmd_schema)
 
+    export = commands.add_parser(
+        "export", help="write the data files (cases.json, cases.csv, bibliography.bib, case.schema.json)",
+        description="Write the published cases as cases.json and cases.csv, with bibliography.bib and the "
+        "published case.schema.json, into DIR: the same files as the site's /data/ page. Drafts are left out.",
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
+    export.set_defaults(func=_cmd_export)
     portable = commands.add_parser(
         "portable", help="write the published cases as plain Markdown with a mkdocs.yml that needs no plugin",
         description="Write OUT/mkdocs.yml, OUT/docs/index.md and OUT/docs/cases/SLUG.md (front-matter and body of "

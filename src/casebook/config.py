@@ -24,6 +24,8 @@ class CasebookConfig(base.Config):
     taxonomy_dir = c.Type(str, default="taxonomy")
     bibliography = c.Type(str, default="bibliography.bib")
     briefs_dir = c.Type(str, default="briefs")
+    #: Build the Pagefind search index after each build (also under ``mkdocs serve``).
+    search_index = c.Type(bool, default=True)
     #: How the build reports bibliography entries nothing cites: "info" (default) or "warn" (fails --strict).
     uncited = c.Choice(("info", "warn"), default="info")
     discussion = c.SubConfig(DiscussionConfig)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from .cite import CaseCitation, cite_case, cite_markdown
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
+from .readers import UNINDEXED, generated_files, with_map
+from .searchindex import case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
 
@@ -32,7 +35,9 @@ TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
 EXTRA_CSS = ["casebook.css", "print.css"]
-EXTRA_JS = ["sortable.js"]
+EXTRA_JS = ["sortable.js", "search.js"]
+#: Scripts shipped but loaded only by the pages that use them.
+PAGE_JS = ["explore.js"]
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -41,6 +46,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
+        self.search_cases: dict[str, Case] = {}
+        self.search_briefs: dict[str, bool] = {}  # src_uri -> is a draft
         self.briefs_list = ""
         self.docs_prefix: str | None = None
         self.citation_state = CitationState()
@@ -56,6 +63,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue = None
         self.titles = {}
         self.home = ""
+        self.search_cases = {}
+        self.search_briefs = {}
         self.briefs_list = ""
         self.case_citations = {}
         self.page_citations = {}
@@ -108,7 +117,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
-        for name in EXTRA_CSS + EXTRA_JS:
+        for name in EXTRA_CSS + EXTRA_JS + PAGE_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         # Drafts are pages only under `mkdocs serve`; a build never sees them.
         site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
@@ -138,7 +147,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for page in fallback_pages():
             if files.get_file_from_path(page.src_uri) is None:
                 self._add(files, config, page)
+        self._add_reader_files(files, config, catalogue)
         return files
+
+    def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        generated = generated_files(
+            catalogue, site_name=config.site_name, site_url=config.site_url or "",
+            source_date_epoch=int(epoch) if epoch.isdigit() else None,
+        )
+        self.search_cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
+        self.search_briefs = {f"briefs/{b.slug}.md": b.is_draft for b in catalogue.briefs}
+        for src_uri, content in generated.items():
+            existing = files.get_file_from_path(src_uri)
+            if existing is not None:
+                raise PluginError(
+                    f"casebook: generated file '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                    "remove or rename the hand-written one"
+                )
+            files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
     def _case_sections(self, case: Case, page: SitePage, config: MkDocsConfig) -> str:
         """References and "Cite this case", appended to a case page."""
@@ -215,7 +242,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             markdown = fill_home(markdown, self.home)
         if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
             markdown = fill_briefs_index(markdown, self.briefs_list)
+        # Search markup comes from validated data only: any cb_search a page brings is replaced.
+        searched = self.search_cases.get(page.file.src_uri)
+        if searched is not None and self.catalogue is not None and not searched.is_draft:
+            page.meta["cb_search"] = case_markup(searched, self.catalogue.taxonomy)
+        elif searched is not None or self.search_briefs.get(page.file.src_uri) or page.file.src_uri in UNINDEXED:
+            # Drafts (shown only under `mkdocs serve`) and listings are never indexed.
+            page.meta.pop("cb_search", None)
+        elif page.file.src_uri in self.search_briefs:
+            page.meta["cb_search"] = page_markup("brief")
+        else:
+            page.meta["cb_search"] = page_markup("page")
+        if self.catalogue is not None:
+            markdown = with_map(markdown, self.catalogue, page.file.src_uri, directory_urls=config.use_directory_urls)
         return markdown
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.search_index:
+            return
+        for problem in run_pagefind(Path(config.site_dir)):
+            log.error(problem.format_text())
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.

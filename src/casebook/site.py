@@ -33,6 +33,7 @@ from .urls import (
     mechanism_src,
     policy_area_src,
 )
+from .worldmap import MAP_MARKER
 
 #: Where the generated part of the home page goes in a hand-written ``docs/index.md``.
 HOME_MARKER = "<!-- casebook:home -->"
@@ -284,6 +285,7 @@ class SiteBuilder:
                     for code in codes
                 ]
                 parts.append('<ul class="cb-terms">\n' + "\n".join(items) + "\n</ul>\n")
+        parts.append("## On the map\n\n" + MAP_MARKER + "\n")  # filled by the plugin (worldmap.py)
         return SitePage(src, "Countries", "\n".join(parts), in_nav=True)
 
     def country_page(self, code: str) -> SitePage:

@@ -1,0 +1,117 @@
+"""The faceted explorer (``/explore/``): the page and the compact JSON its script filters.
+
+The JSON holds, per published case, only what the explorer shows or filters on: title, summary,
+url, period and facet values. Facet values carry their labels (and, for countries, the M49 region)
+so the script needs nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .export import html_safe
+from .model import Case
+from .regions import region_of
+from .taxonomy import Taxonomy, country_name
+
+#: URL key, label, and how to read a case's values; the order is the page's.
+FACETS: tuple[tuple[str, str], ...] = (
+    ("country", "Country"),
+    ("mechanism", "Mechanism"),
+    ("policy", "Policy area"),
+    ("direction", "Coordination direction"),
+    ("mode", "Coordination mode"),
+    ("level", "Level of government"),
+    ("type", "Case type"),
+)
+
+TYPE_LABELS = {"practice": "Practice", "in-depth": "In-depth study", "profile": "Profile"}
+
+#: Where the data file lives, relative to the site root and to the explorer page.
+DATA_URI = "explore/cases.json"
+
+
+def case_facets(case: Case) -> dict[str, list[str]]:
+    coordination = case.coordination
+    return {
+        "country": sorted(case.countries),
+        "mechanism": sorted(case.mechanisms),
+        "policy": sorted(case.policy_areas),
+        "direction": sorted(coordination.get("direction") or []),
+        "mode": sorted(coordination.get("modes") or []),
+        "level": sorted(coordination.get("levels") or []),
+        "type": [case.type],
+    }
+
+
+def _value_label(facet: str, value: str, taxonomy: Taxonomy) -> str:
+    if facet == "country":
+        return country_name(value)
+    if facet == "mechanism":
+        term = taxonomy.mechanisms.get(value)
+        return term.label if term else value
+    if facet == "policy":
+        term = taxonomy.policy_areas.get(value)
+        return term.label if term else value
+    if facet == "type":
+        return TYPE_LABELS.get(value, value)
+    return value.capitalize()
+
+
+def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
+    """The explorer's data: facets with the values that occur (labelled) and one record per published case."""
+    published = sorted((c for c in cases if not c.is_draft), key=lambda c: c.slug)
+    records = []
+    seen: dict[str, set[str]] = {key: set() for key, _ in FACETS}
+    for case in published:
+        facets = case_facets(case)
+        for key, values in facets.items():
+            seen[key].update(values)
+        records.append({
+            "slug": case.slug,
+            "title": case.title,
+            "summary": case.summary,
+            "url": case.url,
+            "start": case.start,
+            "end": case.end,
+            "facets": {k: v for k, v in facets.items() if v},
+        })
+    facets_out: list[dict[str, Any]] = []
+    for key, label in FACETS:
+        terms: list[dict[str, str]] = [{"id": v, "label": _value_label(key, v, taxonomy)} for v in seen[key]]
+        if key == "country":
+            for term in terms:
+                term["group"] = region_of(term["id"]).region
+            terms.sort(key=lambda v: (v["group"] == "Other", v["group"], v["label"].casefold(), v["id"]))
+        else:
+            terms.sort(key=lambda v: (v["label"].casefold(), v["id"]))
+        facets_out.append({"key": key, "label": label, "values": terms})
+    years = [c.start for c in published] + [c.end for c in published if c.end is not None]
+    return {
+        "facets": facets_out,
+        "years": [min(years), max(years)] if years else [],
+        "cases": records,
+    }
+
+
+def explorer_json(cases: Iterable[Case], taxonomy: Taxonomy) -> str:
+    text = json.dumps(explorer_data(cases, taxonomy), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return html_safe(text) + "\n"
+
+
+def explorer_page() -> str:
+    """The Markdown of ``/explore/``: a mount point the script fills, with a fallback without JavaScript."""
+    return (
+        "# Explore the cases\n\n"
+        "Filter the catalogue by country, mechanism, policy area, coordination and period. "
+        "Values ticked within one group widen the selection (any of them); groups narrow it (all of them). "
+        "The address bar keeps your selection, so you can bookmark or share it.\n\n"
+        '<div id="cb-explore" class="cb-explore" data-src="cases.json">\n'
+        '<noscript><p>The explorer needs JavaScript. Browse the <a href="../countries/">countries</a>, '
+        '<a href="../mechanisms/">mechanisms</a> and <a href="../policy-areas/">policy areas</a>, '
+        'or download the <a href="../data/">data</a>.</p></noscript>\n'
+        "</div>\n"
+        '<script src="../assets/casebook/explore.js" defer></script>\n'
+    )

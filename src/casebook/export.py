@@ -1,0 +1,235 @@
+"""The published data files: ``cases.json``, ``cases.csv``, the schema and the codebook.
+
+Pure functions of the catalogue, shared by the MkDocs plugin (``/data/``) and ``casebook export``.
+Output is byte-identical across runs: keys sorted, rows sorted by slug, ``\\n`` line endings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .model import Case
+from .taxonomy import Taxonomy, country_name
+from .validate import published_schema
+
+#: List values in ``cases.csv`` are joined with this separator.
+JOIN = "; "
+
+#: Files of ``/data/`` and ``casebook export``, in the order the data page lists them.
+FILES = ("cases.json", "cases.csv", "bibliography.bib", "case.schema.json")
+
+LICENCE = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def case_record(case: Case) -> dict[str, Any]:
+    """One case as data: ``slug``, site-relative ``url`` and every front-matter field under its own name."""
+    record: dict[str, Any] = {"slug": case.slug, "url": case.url}
+    for key, value in case.meta.items():
+        record[key] = value
+    return record
+
+
+def html_safe(text: str) -> str:
+    """JSON text with ``<``, ``>`` and ``&`` written as ``\\u`` escapes: the same data, and no markup in the bytes
+    even if a careless consumer pastes it into HTML. (Outside strings JSON never has these characters.)"""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _dumps(value: Any) -> str:
+    return html_safe(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
+
+
+def cases_json(cases: Iterable[Case]) -> str:
+    """A JSON array, one object per published case, sorted by slug."""
+    return _dumps([case_record(c) for c in sorted(cases, key=lambda c: c.slug) if not c.is_draft])
+
+
+def csv_columns(schema: dict[str, Any]) -> list[str]:
+    """``slug``, ``url``, then each front-matter field in schema order; mappings flattened as ``parent.child``."""
+    columns = ["slug", "url"]
+    for key, prop in schema["properties"].items():
+        if prop.get("type") == "object" and "properties" in prop:
+            columns += [f"{key}.{child}" for child in prop["properties"]]
+        else:
+            columns.append(key)
+    return columns
+
+
+def _organisation(org: dict[str, str]) -> str:
+    return org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
+
+
+def _cell(value: Any, key: str) -> str:
+    if value is None:
+        return ""
+    if key == "organisations":
+        return JOIN.join(_organisation(o) for o in value)
+    if isinstance(value, list):
+        return JOIN.join(str(v) for v in value)
+    return str(value)
+
+
+def csv_row(case: Case, columns: list[str]) -> list[str]:
+    record = case_record(case)
+    row = []
+    for column in columns:
+        parent, _, child = column.partition(".")
+        value = record.get(parent)
+        if child:
+            value = value.get(child) if isinstance(value, dict) else None
+        row.append(_cell(value, parent))
+    return row
+
+
+def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
+    """One row per published case with the columns of :func:`csv_columns` (RFC 4180 quoting, ``\\n`` line ends)."""
+    columns = csv_columns(schema)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    for case in sorted(cases, key=lambda c: c.slug):
+        if not case.is_draft:
+            writer.writerow(csv_row(case, columns))
+    return out.getvalue()
+
+
+def schema_json(taxonomy: Taxonomy) -> str:
+    return _dumps(published_schema(taxonomy))
+
+
+def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: str | None) -> dict[str, str]:
+    """File name -> content of every data file (``bibliography.bib`` only when there is one)."""
+    cases = list(cases)
+    schema = published_schema(taxonomy)
+    files = {
+        "cases.json": cases_json(cases),
+        "cases.csv": cases_csv(cases, schema),
+        "case.schema.json": _dumps(schema),
+    }
+    if bibliography is not None:
+        files["bibliography.bib"] = bibliography.replace("\r\n", "\n")
+    return {name: files[name] for name in FILES if name in files}
+
+
+def write_export(out: Path, files: dict[str, str]) -> list[Path]:
+    """Write ``files`` into ``out`` (created if needed); returns the paths written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in files.items():
+        path = out / name
+        path.write_bytes(content.encode("utf-8"))
+        written.append(path)
+    return written
+
+
+# --- Pages: /data/ and /data/codebook/ (Markdown with escaped values) ---
+
+def _md(text: str) -> str:
+    """Escape text for Markdown prose (and HTML inside it)."""
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char in "\\`*_[]{}#|!":
+        out = out.replace(char, "\\" + char)
+    return out
+
+
+def data_page(count: int, files: Iterable[str]) -> str:
+    """The Markdown of ``/data/``."""
+    names = set(files)
+    rows = {
+        "cases.json": f"A JSON array with one object per published case ({count} now): `slug`, `url` (relative to "
+        "the site) and every front-matter field under its own name, as the [codebook](codebook.md) describes.",
+        "cases.csv": "The same cases as a table, one row per case, UTF-8 with a header row. List values are joined "
+        "with `; `; the fields of `period` and `coordination` get one column each (`period.start`, `period.end`, "
+        "`coordination.direction`, ...); `organisations` are written `name (acronym)` and joined with `; ` "
+        "(their roles are in `cases.json`). Empty cells are fields a case leaves out.",
+        "bibliography.bib": "The sources the cases and briefs cite, in BibTeX.",
+        "case.schema.json": "The JSON Schema every case's front-matter is validated against, with the vocabularies "
+        "(country codes, policy areas, mechanisms) filled in.",
+    }
+    lines = [
+        "# Data",
+        "",
+        "Everything the catalogue publishes about its cases can be downloaded and reused. "
+        "The files are regenerated on every build of the site from the same validated sources.",
+        "",
+        "| File | What it holds |",
+        "|---|---|",
+    ]
+    for name in FILES:
+        if name in names:
+            lines.append(f"| [{name}]({name}) | {rows[name]} |")
+    lines += [
+        "",
+        "The [codebook](codebook.md) describes every field. Only published cases are included; drafts never are.",
+        "",
+        "## Licence",
+        "",
+        f"The case studies, briefs and these data files are licensed under [{LICENCE}]({LICENCE_URL}): you may "
+        "share and adapt them for any purpose if you credit the catalogue and the case authors and link to the "
+        "licence. The software that builds the site is under the MIT licence.",
+        "",
+        "The same files can be produced from a copy of the repository with `casebook export --out DIR`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _type_of(prop: dict[str, Any]) -> str:
+    if "enum" in prop:
+        return "one of: " + ", ".join(f"`{v}`" for v in prop["enum"])
+    kind = prop.get("type", "")
+    if kind == "array":
+        items = prop.get("items", {})
+        if "enum" in items and len(items["enum"]) <= 12:
+            return "list of: " + ", ".join(f"`{v}`" for v in items["enum"])
+        if "enum" in items:
+            return f"list of codes ({len(items['enum'])} allowed values, see the schema)"
+        return f"list of {items.get('type', 'values')}s" if items.get("type") != "object" else "list of mappings"
+    return {"string": "text", "integer": "whole number", "object": "mapping"}.get(str(kind), str(kind))
+
+
+def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
+    """The Markdown of ``/data/codebook/``: every field of the schema with its description."""
+    required = set(schema.get("required", []))
+    lines = [
+        "# Codebook",
+        "",
+        _md(schema.get("description", "")),
+        "",
+        "Each case in [cases.json](cases.json) and [cases.csv](cases.csv) has `slug` (the file name without `.md`, "
+        "unique) and `url` (its page, relative to the site root), then the fields below. "
+        "In the CSV, nested fields are columns named `parent.child`.",
+        "",
+        "| Field | Type | Required | Description |",
+        "|---|---|---|---|",
+    ]
+
+    def row(name: str, prop: dict[str, Any], req: bool) -> None:
+        lines.append(f"| `{name}` | {_type_of(prop)} | {'yes' if req else 'no'} | {_md(prop.get('description', ''))} |")
+
+    for key, prop in schema["properties"].items():
+        row(key, prop, key in required)
+        children = prop.get("properties") or prop.get("items", {}).get("properties")
+        if children:
+            child_required = set(prop.get("required", []) or prop.get("items", {}).get("required", []))
+            for child, cprop in children.items():
+                row(f"{key}.{child}", cprop, child in child_required)
+    lines += ["", "## Vocabularies", "", "### Mechanisms", ""]
+    lines += [f"- `{t.id}`: **{_md(t.label)}**. {_md(t.definition)}" for t in taxonomy.mechanisms.values()]
+    lines += ["", "### Policy areas", ""]
+    lines += [f"- `{t.id}`: **{_md(t.label)}**. {_md(t.definition)}" for t in taxonomy.policy_areas.values()]
+    lines += [
+        "",
+        "### Countries",
+        "",
+        "ISO 3166-1 alpha-2 codes, e.g. `MX` for " + _md(country_name("MX")) + "; the full list is in "
+        "[case.schema.json](case.schema.json).",
+        "",
+    ]
+    return "\n".join(lines)

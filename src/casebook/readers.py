@@ -1,0 +1,70 @@
+"""What the site adds for readers beyond the case pages: explorer, data downloads, feed, map, search markup.
+
+Pure functions over a loaded catalogue; the plugin turns their output into generated files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .catalogue import Catalogue
+from .explore import DATA_URI, explorer_json, explorer_page
+from .export import codebook_page, data_files, data_page
+from .feed import FeedItem, atom_feed, brief_item, case_item
+from .urls import country_src, page_url, relative_url
+from .validate import published_schema
+from .worldmap import MAP_MARKER, case_counts, map_block
+
+#: Pages that are not indexed for full-text search (listings and tools, not content).
+UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
+
+
+def read_bibliography(catalogue: Catalogue) -> str | None:
+    path = catalogue.settings.root / catalogue.settings.bibliography
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # the bibliography's own checks report an unreadable file
+
+
+def generated_files(
+    catalogue: Catalogue,
+    *,
+    site_name: str,
+    site_url: str,
+    source_date_epoch: int | None,
+    extra_feed_items: list[FeedItem] | None = None,
+) -> dict[str, str]:
+    """src_uri -> content of every page and data file for readers (Markdown pages end in ``.md``)."""
+    cases = catalogue.published
+    files = {
+        "explore/index.md": explorer_page(),
+        DATA_URI: explorer_json(cases, catalogue.taxonomy),
+        "data/index.md": "",
+        "data/codebook.md": codebook_page(published_schema(catalogue.taxonomy), catalogue.taxonomy),
+    }
+    data = data_files(cases, catalogue.taxonomy, read_bibliography(catalogue))
+    files["data/index.md"] = data_page(len(cases), data)
+    for name, content in data.items():
+        files[f"data/{name}"] = content
+    items = [case_item(c) for c in cases] + [brief_item(b) for b in catalogue.published_briefs]
+    items += list(extra_feed_items or [])
+    files["feed.xml"] = atom_feed(items, site_url=site_url or "/", title=site_name, source_date_epoch=source_date_epoch)
+    return files
+
+
+def world_map(catalogue: Catalogue, href: Callable[[str], str]) -> str:
+    """The map block (SVG, attribution, table) for the published cases."""
+    return map_block(case_counts([c.countries for c in catalogue.published]), href)
+
+
+def with_map(markdown: str, catalogue: Catalogue, page_uri: str, *, directory_urls: bool = True) -> str:
+    """Replace :data:`MAP_MARKER` with the map; country links are made relative to ``page_uri``'s URL."""
+    if MAP_MARKER not in markdown:
+        return markdown
+    here = page_url(page_uri, directory_urls=directory_urls)
+
+    def href(code: str) -> str:
+        return relative_url(here, page_url(country_src(code), directory_urls=directory_urls))
+
+    return markdown.replace(MAP_MARKER, world_map(catalogue, href), 1)
