@@ -17,6 +17,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from markdown import Extension, Markdown
@@ -144,8 +145,13 @@ class CitationState:
         self.missing: list[tuple[str, str]] = []
 
     def bibliography_link(self, key: str) -> str:
-        base = posixpath.relpath(BIBLIOGRAPHY_PAGE, posixpath.dirname(self.page) or ".")
-        return f"{base}#{key}"
+        return f"{_bibliography_from(posixpath.dirname(self.page) or '.')}#{key}"
+
+
+@lru_cache(maxsize=256)
+def _bibliography_from(folder: str) -> str:
+    """The relative path from a page in ``folder`` to the bibliography page (computed once per folder)."""
+    return posixpath.relpath(BIBLIOGRAPHY_PAGE, folder)
 
 
 class CitationProcessor(InlineProcessor):  # type: ignore[misc]
