@@ -75,9 +75,13 @@ def _blank(text: str) -> str:
 
 def _mask_code(body: str) -> str:
     """``body`` with fenced code blocks, code spans and HTML comments blanked out."""
+    if "`" not in body and "~" not in body and "<!--" not in body:
+        return body  # nothing to blank (the common case; the checks below are per line and per character)
     lines = body.split("\n")
     fence: str | None = None
     for i, line in enumerate(lines):
+        if fence is None and "`" not in line and "~" not in line:
+            continue  # cannot open a fence
         match = _FENCE.match(line)
         if fence is None:
             if match and not (match.group(1)[0] == "`" and "`" in line[match.end():]):
@@ -89,7 +93,10 @@ def _mask_code(body: str) -> str:
                 fence = None
             lines[i] = ""
     text = "\n".join(lines)
-    text = _COMMENT.sub(lambda m: _blank(m.group()), text)
+    if "<!--" in text:
+        text = _COMMENT.sub(lambda m: _blank(m.group()), text)
+    if "`" not in text:
+        return text
     out = []
     pos = 0
     while True:
