@@ -12,6 +12,7 @@ It also records the file line of every key and list item.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,11 @@ MAX_INT_DIGITS = 12
 Path = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters refused anywhere in a case file: C0 and C1 controls (terminal escapes, NUL), the Unicode
+#: line and paragraph separators (YAML counts them as line breaks), bidirectional embeddings,
+#: overrides and isolates (they make text display differently from what it is), a byte-order mark
+#: after the start, and the non-characters U+FFFE/U+FFFF. Tabs and line breaks are allowed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 
 
 @dataclass
@@ -161,7 +166,7 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Pat
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text with LF line ends; refuse non-UTF-8, oversized and control characters."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [error(path, 1, "E003", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        return None, [error(path, 1, "E003", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -175,9 +180,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     match = _CONTROL.search(text)
     if match:
         line = text.count("\n", 0, match.start()) + 1
-        return None, [
-            error(path, line, "E002", f"control character U+{ord(match.group()):04X} is not allowed in a case file")
-        ]
+        char = match.group()
+        name = unicodedata.name(char, "control character")
+        message = f"invisible character U+{ord(char):04X} ({name}) is not allowed; delete it"
+        return None, [error(path, line, "E002", message)]
     return text, []
 
 
@@ -209,6 +215,9 @@ def read_document(data: bytes, path: str) -> Document:
     doc.lines[()] = 1
     if yaml_problems:
         doc.problems = yaml_problems
+        return doc
+    if value is None:
+        doc.problems = [error(path, 1, "E020", "front-matter is empty: write the fields between the '---' lines")]
         return doc
     if not isinstance(value, dict):
         doc.problems = [error(path, 2, "E020", "front-matter must be a mapping of 'key: value' lines")]

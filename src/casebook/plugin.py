@@ -17,6 +17,7 @@ from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
 from .model import Case
 from .pages import case_markdown
+from .sanitize import sanitize_html, unsafe_settings
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -26,6 +27,19 @@ ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
 EXTRA_CSS = ["casebook.css"]
 EXTRA_JS: list[str] = []
+
+
+def is_contributed(src_uri: str, briefs_dir: str) -> bool:
+    """Whether a page's content comes from contributors (case pages are known by the plugin)."""
+    return src_uri.startswith(f"{briefs_dir.strip('/')}/")
+
+
+def check_destination(file: File, config: MkDocsConfig) -> None:
+    """Refuse a generated file whose output would land outside site_dir."""
+    site_dir = Path(config.site_dir).resolve()
+    dest = Path(file.abs_dest_path).resolve()
+    if ".." in file.src_uri.split("/") or file.src_uri.startswith("/") or not dest.is_relative_to(site_dir):
+        raise PluginError(f"casebook: generated file '{file.src_uri}' would be written outside site_dir")
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -41,6 +55,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue = None
         self.case_pages = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
+        extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
+        unsafe = unsafe_settings(extensions, list(config.plugins))
+        if unsafe:
+            raise PluginError(
+                f"casebook: {', '.join(unsafe)} would let case files read other files or run templates; "
+                "remove it from mkdocs.yml"
+            )
+        self._check_site_dir(config)
+        if "tables" in config.markdown_extensions:
+            # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
+            config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -51,6 +76,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if f"assets/casebook/{name}" not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(f"assets/casebook/{name}")
         return config
+
+    def _check_site_dir(self, config: MkDocsConfig) -> None:
+        # A build empties site_dir first: it must not hold the content it is built from.
+        site_dir = Path(config.site_dir).resolve()
+        settings = self._settings()
+        for name in (settings.cases_dir, settings.taxonomy_dir, settings.bibliography, settings.briefs_dir):
+            source = (self.root / name).resolve()
+            if source == site_dir or source.is_relative_to(site_dir) or site_dir.is_relative_to(source):
+                raise PluginError(f"casebook: site_dir '{config.site_dir}' overlaps '{name}'; build elsewhere")
 
     def _settings(self) -> Settings:
         return Settings(
@@ -91,6 +125,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
         file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
         file.edit_uri = edit_uri
+        check_destination(file, config)
         files.append(file)
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -99,6 +134,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": escape(case.title, quote=True)}
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.case_pages or is_contributed(page.file.src_uri, self.config.briefs_dir):
+            return sanitize_html(html)
+        return html
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()

@@ -14,6 +14,7 @@ import jsonschema
 from .frontmatter import Document
 from .model import Case
 from .problems import Problem, error, warning
+from .sanitize import find_raw_html
 from .taxonomy import Taxonomy, country_codes, suggest
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
@@ -221,6 +222,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
+    problems += _raw_html_problems(doc)
     for index, line in enumerate(doc.body.split("\n")):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
@@ -230,6 +232,25 @@ def _body_problems(doc: Document) -> list[Problem]:
             if isinstance(text, str) and PLACEHOLDER in text:
                 path = (key, i) if isinstance(value, list) else (key,)
                 problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{key}'"))
+    return problems
+
+
+def _raw_html_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    reported: set[int] = set()
+    for raw in find_raw_html(doc.body):
+        if raw.line in reported or raw.fragment.startswith("</"):
+            continue
+        reported.add(raw.line)
+        fragment = raw.fragment.strip().split("\n", 1)[0]
+        shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
+        problems.append(
+            warning(
+                doc.path, doc.body_line + raw.line - 1, "W203",
+                f"raw HTML '{shown}': the site keeps only plain formatting tags and removes scripts, styles, "
+                "frames, forms and event handlers; write Markdown instead",
+            )
+        )
     return problems
 
 
