@@ -91,3 +91,17 @@ def browser():  # type: ignore[no-untyped-def]
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+# --- The hostile-input site: every accepted hostile case, built once per session ---
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The fixture site plus every accepted hostile case, built (not --strict: they carry W203 warnings)."""
+    from hostile_cases import ACCEPTED
+
+    site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
+    result = run_mkdocs(site, "build")
+    assert result.returncode == 0, result.stderr
+    return site, result

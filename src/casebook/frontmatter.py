@@ -81,7 +81,8 @@ class _StrictLoader(yaml.SafeLoader):
             if event.anchor is not None:
                 raise _Refused(line, "E014", "anchors (&name) are not allowed in front-matter; write the value out")
             if event.tag is not None:
-                raise _Refused(line, "E015", f"YAML tags such as '{event.tag}' are not allowed in front-matter")
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise _Refused(line, "E015", f"YAML tags such as '{tag}' are not allowed in front-matter")
         if isinstance(event, CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_DEPTH:
@@ -133,6 +134,13 @@ def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
     raise _Refused(node.start_mark.line, "E020", "unsupported YAML node")
 
 
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": " (put a value that contains ': ' in double quotes)",
+    "expected <block end>": " (check the quotes and the indentation of this line and the one before)",
+    "found character '\\t'": " (indent with spaces, not tabs)",
+}
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Path, int], list[Problem]]:
     """Parse strict YAML. ``first_line`` is the file line of the text's first line."""
     offset = first_line
@@ -156,7 +164,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Pat
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark is not None else offset
         reason = exc.problem or exc.context or "invalid YAML"
-        return None, lines, [error(path, line, "E012", f"YAML syntax error: {reason}")]
+        hint = next((h for key, h in _SYNTAX_HINTS.items() if key in reason), "")
+        return None, lines, [error(path, line, "E012", f"YAML syntax error: {reason}{hint}")]
     except RecursionError:
         return None, lines, [error(path, offset, "E018", "front-matter is nested too deeply")]
     except Exception as exc:  # PyYAML raises ValueError and others on some inputs

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -145,6 +146,24 @@ class RawHtml:
     fragment: str
 
 
+@dataclass(frozen=True)
+class Findings:
+    """What a contributor should hear about a body before the build: raw HTML and external images."""
+
+    raw_html: list[RawHtml]
+    external_images: list[RawHtml]
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources.extend(value for name, value in attrs if name == "src" and value)
+
+
 _MAYBE_HTML = re.compile(r"<[A-Za-z/?!]")  # a cheap necessary condition, not the detector
 
 
@@ -196,15 +215,27 @@ def _outside_code_span(line: str, column: int) -> bool:
 
 def find_raw_html(body: str) -> list[RawHtml]:
     """Raw HTML fragments (comments excepted) in a Markdown body, in the order they appear."""
-    if not _MAYBE_HTML.search(body):
-        return []
+    return inspect_body(body).raw_html
+
+
+def inspect_body(body: str) -> Findings:
+    """Raw HTML fragments (comments excepted) and images from other hosts in a Markdown body, with lines."""
+    if not _MAYBE_HTML.search(body) and "![" not in body:
+        return Findings([], [])  # neither can be present: skip the parse (validation stays fast)
     md = _parser()
-    md.convert(body)
+    html = md.convert(body)
     fragments = [f for f in md.raw_html_found if not f.lstrip().startswith("<!--")]  # type: ignore[attr-defined]
-    if not fragments:
-        return []
+    images = _ImageSources()
+    images.feed(html)
+    external = [src for src in images.sources if _is_external(src)]
+    return Findings(_locate(body, fragments), _locate(body, external))
+
+
+def _locate(body: str, fragments: list[str]) -> list[RawHtml]:
     # Python-Markdown does not keep positions: find each fragment's line in the source, skipping
     # fenced code and code spans, each occurrence used once.
+    if not fragments:
+        return []
     lines = body.split("\n")
     fenced = _fenced_lines(lines)
     used: set[tuple[int, int]] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from importlib import resources
@@ -14,7 +15,7 @@ import jsonschema
 from .frontmatter import Document
 from .model import Case
 from .problems import Problem, error, warning
-from .sanitize import find_raw_html
+from .sanitize import inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
@@ -162,7 +163,7 @@ def _period_problems(doc: Document) -> list[Problem]:
             line = doc.line_of(("period", "end"))
             problems.append(error(doc.path, line, "E107", f"period ends ({end}) before it starts ({start})"))
     updated = doc.meta.get("updated")
-    if isinstance(updated, str) and len(updated) == 10:
+    if isinstance(updated, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", updated):
         try:
             datetime.date.fromisoformat(updated)
         except ValueError:
@@ -238,7 +239,16 @@ def _body_problems(doc: Document) -> list[Problem]:
 def _raw_html_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     reported: set[int] = set()
-    for raw in find_raw_html(doc.body):
+    findings = inspect_body(doc.body)
+    for image in findings.external_images:
+        problems.append(
+            warning(
+                doc.path, doc.body_line + image.line - 1, "W204",
+                f"image '{image.fragment}' is on another site: it is not shown, because readers' browsers would "
+                "contact that site",
+            )
+        )
+    for raw in findings.raw_html:
         if raw.line in reported or raw.fragment.startswith("</"):
             continue
         reported.add(raw.line)
