@@ -77,7 +77,13 @@ def serve_directory(directory: Path):  # type: ignore[no-untyped-def]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server.shutdown
+
+    def shutdown() -> None:
+        server.shutdown()
+        server.server_close()  # an unclosed socket is a ResourceWarning, an error under filterwarnings=error
+        thread.join()
+
+    return f"http://127.0.0.1:{server.server_address[1]}/", shutdown
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
 from .model import Case
 from .taxonomy import Taxonomy, country_name
+from .urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
+
+#: Turns the source path of a page into a link from the page being written.
+Linker = Callable[[str], str]
 
 
 def attr(text: str) -> str:
@@ -16,22 +21,27 @@ def text(value: str) -> str:
     return escape(value, quote=False)
 
 
-def case_header(case: Case, taxonomy: Taxonomy, *, base: str = "../../") -> str:
-    """The header card of a case page, as an HTML block."""
+def _direct_linker(from_src: str) -> Linker:
+    return lambda to_src: relative_url(page_url(from_src), page_url(to_src))
 
-    def facet(label: str, items: list[tuple[str, str | None]]) -> str:
+
+def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -> str:
+    """The header card of a case page, as an HTML block; each facet value links to its index page."""
+    link = link or _direct_linker(case_src(case.slug))
+
+    def facet(label: str, items: Sequence[tuple[str, str | None]]) -> str:
         links = ", ".join(
             f'<a href="{attr(href)}">{text(name)}</a>' if href else text(name) for name, href in items
         )
         return f"<dt>{text(label)}</dt><dd>{links}</dd>"
 
     rows = [
-        facet("Countries", [(country_name(c), f"{base}countries/{c.lower()}/") for c in case.countries]),
+        facet("Countries", [(country_name(c), link(country_src(c))) for c in case.countries]),
         facet(
             "Policy areas",
-            [(_label(taxonomy.policy_areas, p), f"{base}policy-areas/{p}/") for p in case.policy_areas],
+            [(_label(taxonomy.policy_areas, p), link(policy_area_src(p))) for p in case.policy_areas],
         ),
-        facet("Mechanisms", [(_label(taxonomy.mechanisms, m), f"{base}mechanisms/{m}/") for m in case.mechanisms]),
+        facet("Mechanisms", [(_label(taxonomy.mechanisms, m), link(mechanism_src(m))) for m in case.mechanisms]),
     ]
     for key, label in (("direction", "Direction"), ("modes", "Modes"), ("levels", "Levels")):
         values = case.coordination.get(key) or []
@@ -56,11 +66,12 @@ def case_header(case: Case, taxonomy: Taxonomy, *, base: str = "../../") -> str:
     )
 
 
-def _label(terms: dict[str, object], key: str) -> str:
+def _label(terms: Mapping[str, object], key: str) -> str:
     term = terms.get(key)
     return str(getattr(term, "label", key))
 
 
-def case_markdown(case: Case, taxonomy: Taxonomy) -> str:
-    """The Markdown source of a case page: header card, then the contributor's body."""
-    return case_header(case, taxonomy) + "\n" + case.body.lstrip("\n") + "\n"
+def case_markdown(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None, related: str = "") -> str:
+    """The Markdown source of a case page: header card, the contributor's body, then ``related`` (Markdown)."""
+    page = case_header(case, taxonomy, link=link) + "\n" + case.body.strip("\n") + "\n"
+    return page + ("\n" + related if related else "")

@@ -15,9 +15,9 @@ from mkdocs.structure.pages import Page
 
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
-from .model import Case
-from .pages import case_markdown
 from .sanitize import sanitize_html, unsafe_settings
+from .site import SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME, case_src
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -26,7 +26,7 @@ TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
 EXTRA_CSS = ["casebook.css"]
-EXTRA_JS: list[str] = []
+EXTRA_JS = ["sortable.js"]
 
 
 def is_contributed(src_uri: str, briefs_dir: str) -> bool:
@@ -46,14 +46,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.catalogue: Catalogue | None = None
-        self.case_pages: dict[str, Case] = {}
+        self.titles: dict[str, str] = {}
+        self.home = ""
+        #: Pages whose content comes from contributors' case files: sanitized in on_page_content.
+        self.contributed: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
-        self.case_pages = {}
+        self.titles = {}
+        self.contributed = set()
+        self.home = ""
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -107,36 +112,47 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
         for name in EXTRA_CSS + EXTRA_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
-        for case in catalogue.cases:
-            if case.is_draft and not self.serving:
-                continue
-            src_uri = f"cases/{case.slug}.md"
-            self._add(files, config, src_uri, case_markdown(case, catalogue.taxonomy), edit_uri=case.path)
-            self.case_pages[src_uri] = case
+        # Drafts are pages only under `mkdocs serve`; a build never sees them.
+        self.contributed = {case_src(case.slug) for case in catalogue.cases}
+        site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
+        for page in site.pages():
+            self._add(files, config, page)
+        self.home = site.home_sections()
+        if files.get_file_from_path(HOME) is None:
+            self._add(files, config, SitePage(HOME, config.site_name, default_home(config.site_name), in_nav=True))
+        # Pages the nav lists that other parts of the site normally provide: keep this step last in on_files
+        # so that a real briefs index or bibliography page, added above, always wins.
+        for page in fallback_pages():
+            if files.get_file_from_path(page.src_uri) is None:
+                self._add(files, config, page)
         return files
 
-    def _add(self, files: Files, config: MkDocsConfig, src_uri: str, content: str, *, edit_uri: str | None) -> None:
-        existing = files.get_file_from_path(src_uri)
+    def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
+        existing = files.get_file_from_path(page.src_uri)
         if existing is not None:
             raise PluginError(
-                f"casebook: generated page '{src_uri}' clashes with '{existing.src_uri}' in docs/; "
+                f"casebook: generated page '{page.src_uri}' clashes with '{existing.src_uri}' in docs/; "
                 "remove or rename the hand-written page"
             )
-        # Case pages stay out of the nav: a nav listing every case multiplies every page's size.
-        file = File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV)
-        file.edit_uri = edit_uri
+        # Case and per-term pages stay out of the nav: a nav listing every case multiplies every page's size.
+        inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
+        file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+        file.edit_uri = page.edit_path
         check_destination(file, config)
         files.append(file)
+        self.titles[page.src_uri] = page.title
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        case = self.case_pages.get(page.file.src_uri)
-        if case is not None:
+        title = self.titles.get(page.file.src_uri)
+        if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(case.title, quote=True)}
+            page.meta = {"title": escape(title, quote=True)}
+        if page.file.src_uri == HOME:
+            markdown = fill_home(markdown, self.home)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.case_pages or is_contributed(page.file.src_uri, self.config.briefs_dir):
+        if page.file.src_uri in self.contributed or is_contributed(page.file.src_uri, self.config.briefs_dir):
             return sanitize_html(html)
         return html
 

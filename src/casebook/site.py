@@ -1,0 +1,414 @@
+"""The pages a reader browses, generated from the validated catalogue.
+
+Index pages by country, mechanism and policy area, the sortable catalogue, the comparison matrix, the
+generated part of the home page, and case pages with their related cases. Everything from front-matter
+lands in HTML blocks escaped with ``html.escape``; the project's own words (headings, link text from the
+taxonomy and pycountry) are Markdown, escaped for Markdown, and link with relative ``.md`` links that
+MkDocs validates. Every collection is sorted by an explicit key, so the same catalogue gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .catalogue import Catalogue
+from .model import Case
+from .pages import attr, case_markdown, text
+from .regions import region_of
+from .taxonomy import Taxonomy, Term, country_name
+from .urls import (
+    CATALOGUE,
+    COUNTRIES,
+    HOME,
+    MATRIX,
+    MECHANISMS,
+    POLICY_AREAS,
+    Links,
+    case_src,
+    country_src,
+    mechanism_src,
+    policy_area_src,
+)
+
+#: Where the generated part of the home page goes in a hand-written ``docs/index.md``.
+HOME_MARKER = "<!-- casebook:home -->"
+#: How many cases the home page lists as newest, and a case page as related.
+NEWEST = 5
+RELATED = 5
+
+# The characters Python-Markdown honours a backslash escape for, less '>' (html.escape turns it into &gt;).
+_MD_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!")
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """A page that exists only in memory."""
+
+    src_uri: str
+    title: str  # plain text; templates get it HTML-escaped
+    markdown: str
+    in_nav: bool = False
+    edit_path: str | None = None  # the source file an edit link points to
+
+
+def md(value: str) -> str:
+    """Plain text for a Markdown context (headings, link text): shown as typed, never as markup."""
+    escaped = "".join("\\" + ch if ch in _MD_ESCAPABLE else ch for ch in value)
+    return html.escape(escaped, quote=False)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def by_title(cases: Iterable[Case]) -> list[Case]:
+    return sorted(cases, key=lambda c: (c.title.casefold(), c.slug))
+
+
+def newest(cases: Iterable[Case], limit: int = NEWEST) -> list[Case]:
+    """Most recently updated first (cases without ``updated`` after those with), then latest start year."""
+    ordered = sorted(cases, key=lambda c: c.slug)
+    ordered.sort(key=lambda c: (c.updated or "", c.start), reverse=True)  # stable: slug breaks ties
+    return ordered[:limit]
+
+
+def related_cases(case: Case, cases: Sequence[Case], limit: int = RELATED) -> list[tuple[Case, list[str], list[str]]]:
+    """Other cases ranked by how many mechanisms and policy areas they share with ``case``.
+
+    Ties go to the case sharing more mechanisms, then to the slug that sorts first.
+    """
+    scored = []
+    for other in cases:
+        if other.slug == case.slug:
+            continue
+        mechanisms = sorted(set(case.mechanisms) & set(other.mechanisms))
+        areas = sorted(set(case.policy_areas) & set(other.policy_areas))
+        if mechanisms or areas:
+            scored.append((-(len(mechanisms) + len(areas)), -len(mechanisms), other.slug, other, mechanisms, areas))
+    scored.sort(key=lambda s: s[:3])
+    return [(s[3], s[4], s[5]) for s in scored[:limit]]
+
+
+class SiteBuilder:
+    """Writes every generated page of one build."""
+
+    def __init__(self, catalogue: Catalogue, *, include_drafts: bool, directory_urls: bool = True) -> None:
+        self.taxonomy: Taxonomy = catalogue.taxonomy
+        self.cases = by_title(catalogue.cases if include_drafts else catalogue.published)
+        self.countries = sorted({c for case in self.cases for c in case.countries}, key=self.country_sort_key)
+        known = {HOME, CATALOGUE, COUNTRIES, MECHANISMS, POLICY_AREAS, MATRIX}
+        known |= {case_src(c.slug) for c in self.cases}
+        known |= {country_src(c) for c in self.countries}
+        known |= {mechanism_src(m) for m in self.taxonomy.mechanisms}
+        known |= {policy_area_src(p) for p in self.taxonomy.policy_areas}
+        self.links = Links(known, directory_urls=directory_urls)
+
+    # --- small helpers ---
+
+    def country_sort_key(self, code: str) -> tuple[str, str]:
+        return (country_name(code).casefold(), code)
+
+    def mechanism_label(self, term_id: str) -> str:
+        term = self.taxonomy.mechanisms.get(term_id)
+        return term.label if term else term_id
+
+    def area_label(self, term_id: str) -> str:
+        term = self.taxonomy.policy_areas.get(term_id)
+        return term.label if term else term_id
+
+    def a(self, from_src: str, to_src: str, label: str, *, cls: str = "") -> str:
+        """An HTML link; ``label`` is plain text."""
+        klass = f' class="{attr(cls)}"' if cls else ""
+        return f'<a{klass} href="{attr(self.links.href(from_src, to_src))}">{text(label)}</a>'
+
+    def entry(self, from_src: str, case: Case, note: str = "") -> str:
+        """One case in a listing: linked title, countries, period, summary."""
+        draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
+        countries = ", ".join(country_name(c) for c in case.countries)
+        extra = f'<p class="cb-entry__note">{text(note)}</p>' if note else ""
+        return (
+            f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
+            f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
+            f'<p class="cb-entry__summary">{text(case.summary)}</p>{extra}</li>'
+        )
+
+    def listing(self, from_src: str, cases: Iterable[Case], notes: dict[str, str] | None = None) -> str:
+        items = [self.entry(from_src, case, (notes or {}).get(case.slug, "")) for case in cases]
+        if not items:
+            return '<p class="cb-empty">No published case yet.</p>\n'
+        return '<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n"
+
+    def cases_with(self, field: str, value: str) -> list[Case]:
+        return [c for c in self.cases if value in getattr(c, field)]
+
+    # --- pages ---
+
+    def pages(self) -> list[SitePage]:
+        pages = [self.case_page(case) for case in self.cases]
+        pages.append(self.catalogue_page())
+        pages.append(self.countries_page())
+        pages += [self.country_page(code) for code in self.countries]
+        pages.append(self.terms_page("mechanisms"))
+        pages += [self.term_page("mechanisms", t) for t in self.taxonomy.mechanisms.values()]
+        pages.append(self.terms_page("policy_areas"))
+        pages += [self.term_page("policy_areas", t) for t in self.taxonomy.policy_areas.values()]
+        pages.append(self.matrix_page())
+        return sorted(pages, key=lambda p: p.src_uri)
+
+    def case_page(self, case: Case) -> SitePage:
+        src = case_src(case.slug)
+        related = related_cases(case, self.cases)
+        section = ""
+        if related:
+            notes = {}
+            for other, mechanisms, areas in related:
+                shared = [self.mechanism_label(m) for m in mechanisms] + [self.area_label(p) for p in areas]
+                notes[other.slug] = "Shares: " + "; ".join(shared)
+            section = "## Related cases\n\n" + self.listing(src, [r[0] for r in related], notes)
+        return SitePage(
+            src,
+            case.title,
+            case_markdown(case, self.taxonomy, link=lambda to: self.links.href(src, to), related=section),
+            edit_path=case.path,
+        )
+
+    def catalogue_page(self) -> SitePage:
+        src = CATALOGUE
+        rows = []
+        for case in self.cases:
+            countries = ", ".join(self.a(src, country_src(c), country_name(c)) for c in case.countries)
+            mechanisms = ", ".join(
+                self.a(src, mechanism_src(m), self.mechanism_label(m)) for m in case.mechanisms
+            )
+            areas = ", ".join(self.a(src, policy_area_src(p), self.area_label(p)) for p in case.policy_areas)
+            draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
+            period_key = f"{case.start:04d}-{case.end if case.end is not None else 9999:04d}"
+            cells = [
+                (case.title.casefold(), self.a(src, case_src(case.slug), case.title) + draft),
+                (", ".join(country_name(c) for c in case.countries).casefold(), countries),
+                (", ".join(self.mechanism_label(m) for m in case.mechanisms).casefold(), mechanisms),
+                (", ".join(self.area_label(p) for p in case.policy_areas).casefold(), areas),
+                (period_key, text(case.period_label)),
+                (case.type, text(case.type)),
+            ]
+            rows.append("<tr>" + "".join(f'<td data-sort="{attr(key)}">{html_}</td>' for key, html_ in cells) + "</tr>")
+        head = "".join(
+            f'<th scope="col">{label}</th>'
+            for label in ("Title", "Countries", "Mechanisms", "Policy areas", "Period", "Type")
+        )
+        table = (
+            '<div class="cb-sortable">\n<table>\n'
+            f"<caption>{plural(len(self.cases), 'case')}</caption>\n"
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
+        )
+        intro = (
+            f"Every case in the catalogue: {plural(len(self.cases), 'case')}. Select a column heading to sort "
+            "the table by that column. To browse by facet, go to the [countries](../countries/index.md), "
+            "[mechanisms](../mechanisms/index.md) or [policy areas](../policy-areas/index.md), or compare "
+            "countries and mechanisms in the [matrix](../matrix.md)."
+        )
+        return SitePage(src, "Cases", f"# Cases\n\n{intro}\n\n{table}", in_nav=True)
+
+    def countries_page(self) -> SitePage:
+        src = COUNTRIES
+        groups: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = {}
+        for code in self.countries:
+            region = region_of(code)
+            groups.setdefault((region.region, region.region_code), {}).setdefault(
+                (region.sub_region, region.sub_region_code), []
+            ).append(code)
+        parts = [
+            "# Countries\n",
+            f"{plural(len(self.countries), 'country', 'countries')} with at least one case, grouped by the "
+            "regions of the UN M49 standard. See the [matrix](../matrix.md) to compare the mechanisms they use.\n",
+        ]
+        for (region_name, _), subs in sorted(groups.items()):
+            parts.append(f"## {md(region_name)}\n")
+            for (sub, _), codes in sorted(subs.items()):
+                parts.append(f"### {md(sub)}\n")
+                items = [
+                    f'<li>{self.a(src, country_src(code), country_name(code))} '
+                    f'<span class="cb-count">{plural(len(self.cases_with("countries", code)), "case")}</span></li>'
+                    for code in codes
+                ]
+                parts.append('<ul class="cb-terms">\n' + "\n".join(items) + "\n</ul>\n")
+        return SitePage(src, "Countries", "\n".join(parts), in_nav=True)
+
+    def country_page(self, code: str) -> SitePage:
+        src = country_src(code)
+        name = country_name(code)
+        cases = self.cases_with("countries", code)
+        region = region_of(code)
+        where = region.sub_region if region.sub_region == region.region else f"{region.sub_region}, {region.region}"
+        parts = [
+            f"# {md(name)}\n",
+            f"{plural(len(cases), 'case')} from {md(name)} ({md(where)}), grouped by coordination mechanism. "
+            "A case that uses several mechanisms is listed under each. "
+            "[All countries](index.md) · [Compare countries](../matrix.md)\n",
+        ]
+        for term in self.taxonomy.mechanisms.values():
+            group = [c for c in cases if term.id in c.mechanisms]
+            if group:
+                parts.append(f"## [{md(term.label)}](../mechanisms/{term.id}.md)\n")
+                parts.append(self.listing(src, group))
+        return SitePage(src, name, "\n".join(parts))
+
+    def _terms(self, kind: str) -> tuple[dict[str, Term], str, str, str]:
+        if kind == "mechanisms":
+            return self.taxonomy.mechanisms, MECHANISMS, "Mechanisms", "mechanisms"
+        return self.taxonomy.policy_areas, POLICY_AREAS, "Policy areas", "policy_areas"
+
+    def _term_src(self, kind: str, term_id: str) -> str:
+        return mechanism_src(term_id) if kind == "mechanisms" else policy_area_src(term_id)
+
+    def terms_page(self, kind: str) -> SitePage:
+        terms, src, title, field = self._terms(kind)
+        noun = "coordination mechanism" if kind == "mechanisms" else "policy area"
+        rows = []
+        for term in terms.values():
+            count = len(self.cases_with(field, term.id))
+            rows.append(
+                f"<tr><td>{self.a(src, self._term_src(kind, term.id), term.label)}</td>"
+                f'<td>{text(term.definition)}</td><td data-sort="{count:06d}">{count}</td></tr>'
+            )
+        table = (
+            '<div class="cb-terms-table">\n<table>\n'
+            f'<thead><tr><th scope="col">{text(title[:-1] if kind == "mechanisms" else "Policy area")}</th>'
+            '<th scope="col">Definition</th><th scope="col">Cases</th></tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
+        )
+        intro = (
+            f"Every {noun} in the catalogue's vocabulary, with its definition and the number of cases that "
+            "use it, including those with no case yet."
+        )
+        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{table}", in_nav=True)
+
+    def term_page(self, kind: str, term: Term) -> SitePage:
+        _, index, title, field = self._terms(kind)
+        src = self._term_src(kind, term.id)
+        cases = self.cases_with(field, term.id)
+        parts = [
+            f"# {md(term.label)}\n",
+            f'<p class="cb-definition">{text(term.definition)}</p>\n',
+            f"{plural(len(cases), 'case')}, grouped by country. [All {title.lower()}](index.md)\n",
+        ]
+        if not cases:
+            parts.append(self.listing(src, []))
+        for code in sorted({c for case in cases for c in case.countries}, key=self.country_sort_key):
+            parts.append(f"## [{md(country_name(code))}](../countries/{code.lower()}.md)\n")
+            parts.append(self.listing(src, [c for c in cases if code in c.countries]))
+        return SitePage(src, term.label, "\n".join(parts))
+
+    def matrix_page(self) -> SitePage:
+        src = MATRIX
+        used = [t for t in self.taxonomy.mechanisms.values() if self.cases_with("mechanisms", t.id)]
+        # Cells carry each case's number in the key below the table, so the table stays narrow.
+        number = {case.slug: i for i, case in enumerate(self.cases, start=1)}
+        head = '<th scope="col">Country</th>' + "".join(
+            f'<th scope="col">{self.a(src, mechanism_src(t.id), t.label)}</th>' for t in used
+        )
+        rows = []
+        for code in self.countries:
+            cells = []
+            for term in used:
+                hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
+                links = " ".join(
+                    f'<a href="{attr(self.links.href(src, case_src(c.slug)))}" title="{attr(c.title)}" '
+                    f'aria-label="{attr(c.title)}">{number[c.slug]}</a>'
+                    for c in hits
+                )
+                cells.append(f"<td>{links}</td>")
+            rows.append(
+                f'<tr><th scope="row">{self.a(src, country_src(code), country_name(code))}</th>{"".join(cells)}</tr>'
+            )
+        unused = len(self.taxonomy.mechanisms) - len(used)
+        intro = (
+            "Which coordination mechanisms each country's cases use: a row per country, a column per "
+            "mechanism, and in each cell the numbers of the cases that combine the two (the key below the "
+            "table names them). The differences and similarities between countries show along the columns."
+        )
+        if unused:
+            intro += (
+                f" {plural(unused, 'mechanism')} of the vocabulary that no case uses yet "
+                f"{'is' if unused == 1 else 'are'} left out; the [mechanisms](mechanisms/index.md) page lists them all."
+            )
+        table = (
+            '<div class="cb-matrix">\n<table>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
+        )
+        key = (
+            '<ol class="cb-key">\n'
+            + "\n".join(
+                f"<li>{self.a(src, case_src(c.slug), c.title)} "
+                f'<span class="cb-count">{text(", ".join(country_name(x) for x in c.countries))} · '
+                f"{text(c.period_label)}</span></li>"
+                for c in self.cases
+            )
+            + "\n</ol>\n"
+        )
+        title = "Compare countries and mechanisms"
+        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{table}\n## Cases\n\n{key}")
+
+    def home_sections(self) -> str:
+        """The generated part of the home page (``index.md``): counts, newest cases, entry points."""
+        src = HOME
+        used_mechanisms = {m for c in self.cases for m in c.mechanisms}
+        used_areas = {p for c in self.cases for p in c.policy_areas}
+        counts = (
+            f'<p class="cb-counts">{plural(len(self.cases), "case")} from '
+            f"{plural(len(self.countries), 'country', 'countries')}, covering "
+            f"{len(used_mechanisms)} of {len(self.taxonomy.mechanisms)} coordination mechanisms and "
+            f"{len(used_areas)} of {len(self.taxonomy.policy_areas)} policy areas.</p>\n"
+        )
+        return (
+            "## The catalogue\n\n" + counts + "\n"
+            "## Newest cases\n\n" + self.listing(src, newest(self.cases)) + "\n"
+            "## Browse\n\n"
+            "- [All cases](cases/index.md): a table to sort by title, country, mechanism, period or type\n"
+            "- [By country](countries/index.md), grouped by region\n"
+            "- [By coordination mechanism](mechanisms/index.md), with definitions\n"
+            "- [By policy area](policy-areas/index.md)\n"
+            "- [Compare countries and mechanisms](matrix.md) in one table\n"
+        )
+
+
+def build_pages(catalogue: Catalogue, *, include_drafts: bool, directory_urls: bool = True) -> list[SitePage]:
+    """Every generated page of a build, sorted by source path."""
+    return SiteBuilder(catalogue, include_drafts=include_drafts, directory_urls=directory_urls).pages()
+
+
+def fill_home(markdown: str, sections: str) -> str:
+    """Put the generated home sections where ``docs/index.md`` has the marker, or after its text."""
+    if HOME_MARKER in markdown:
+        return markdown.replace(HOME_MARKER, "\n" + sections + "\n", 1)
+    return markdown.rstrip("\n") + "\n\n" + sections
+
+
+def default_home(site_name: str) -> str:
+    """The home page's Markdown when ``docs/`` has no ``index.md``."""
+    return f"# {md(site_name)}\n\n{HOME_MARKER}\n"
+
+
+BRIEFS_INDEX = "briefs/index.md"
+BIBLIOGRAPHY = "bibliography.md"
+
+
+def fallback_pages() -> list[SitePage]:
+    """Minimal pages the nav needs when nothing else provides them."""
+    return [
+        SitePage(
+            BIBLIOGRAPHY,
+            "Bibliography",
+            "# Bibliography\n\nThe sources that the catalogue's cases and policy briefs cite.\n",
+            in_nav=True,
+        ),
+        SitePage(
+            BRIEFS_INDEX,
+            "Policy briefs",
+            "# Policy briefs\n\nShort papers for practitioners that draw lessons across the catalogue's cases.\n",
+            in_nav=True,
+        ),
+    ]
