@@ -150,6 +150,9 @@ REJECTED: list[Hostile] = [
     Hostile("line-separator.md", _bytes(case({2: 'title: "Synthetic\u2028case"'})), [(2, "E002")]),
     Hostile("bom-mid-file.md", _bytes(case({3: 'summary: "\ufeffSynthetic test case used only by the tests."'})),
             [(3, "E002")]),
+    Hostile("escaped-terminal-escape.md", case({2: 'title: "Synthetic \\e[2J\\e]0;pwned\\a case"'}), [(2, "E002")],
+            says="not even as an escape"),
+    Hostile("escaped-bidi-key.md", case(extra=['"x\\u202ey": 1']), [(12, "E002")]),
     Hostile("form-feed.md", _bytes(case({2: 'title: "Synthetic\x0ccase"'})), [(2, "E002")]),
     # --- line endings: same outcome as LF
     Hostile("template-key-crlf.md", _bytes(case(extra=['template: "404.html"'])).replace(b"\n", b"\r\n"),

@@ -107,9 +107,21 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+def _check_escapes(node: ScalarNode) -> None:
+    # Double-quoted YAML can spell any character as an escape ("\\x1b", "\\u202e", "\\0"): the same
+    # characters decode() refuses as bytes are refused here as values.
+    match = _CONTROL.search(node.value)
+    if match:
+        char = match.group()
+        name = unicodedata.name(char, "control character")
+        message = f"invisible character U+{ord(char):04X} ({name}) is not allowed, not even as an escape"
+        raise _Refused(node.start_mark.line, "E002", message)
+
+
 def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
     lines[path] = node.start_mark.line + offset
     if isinstance(node, ScalarNode):
+        _check_escapes(node)
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_build(item, path + (i,), lines, offset) for i, item in enumerate(node.value)]
@@ -119,6 +131,7 @@ def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
             key_line = key_node.start_mark.line + offset
             if not isinstance(key_node, ScalarNode):
                 raise _Refused(key_node.start_mark.line, "E020", "mapping keys must be plain words")
+            _check_escapes(key_node)
             key = key_node.value
             if key == "<<" and key_node.style is None:
                 raise _Refused(key_node.start_mark.line, "E017", "merge keys (<<) are not allowed in front-matter")
