@@ -108,6 +108,11 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     from hostile_cases import ACCEPTED
 
     site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
+    # Without a repository link: Material would ask api.github.com for its star count, and the browser test
+    # fails on any request that leaves 127.0.0.1.
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = run_mkdocs(site, "build")
     assert result.returncode == 0, result.stderr
     return site, result
