@@ -126,7 +126,8 @@ REJECTED: list[Hostile] = [
         [(20, "E018")],
     ),
     # --- unknown keys: rendering controls and misspellings
-    Hostile("template-key.md", case(extra=['template: "404.html"']), [(12, "E102")], says="change how the site renders"),
+    Hostile("template-key.md", case(extra=['template: "404.html"']), [(12, "E102")],
+            says="change how the site renders"),
     Hostile("hide-key.md", case(extra=["hide: [navigation, toc]"]), [(12, "E102")]),
     Hostile("search-key.md", case(extra=["search: {exclude: true}"]), [(12, "E102")]),
     Hostile("icon-key.md", case(extra=['icon: "material/skull"']), [(12, "E102")]),

@@ -187,7 +187,8 @@ def test_scripts_handlers_and_bad_urls_are_gone(hostile_site: tuple[Path, object
     raw = article(site, "raw-script")
     assert "Before." in raw and "__pwned" not in raw and "alert" not in raw
     handlers = article(site, "event-handlers")
-    assert '<img src="pixel.png">' in handlers and "cover" in handlers and "<details open=\"\"><summary>s</summary>t</details>" in handlers
+    assert '<img src="pixel.png">' in handlers and "cover" in handlers
+    assert '<details open=""><summary>s</summary>t</details>' in handlers
     urls = article(site, "hostile-urls")
     assert '<a href="https://example.org/">ok</a>' in urls
     assert "javascript" not in urls.lower() and "vbscript" not in urls and "data:" not in urls

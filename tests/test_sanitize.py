@@ -33,7 +33,8 @@ from conftest import REPO, build, make_site
         '<a href="vbscript:msgbox(1)">x</a>',
         '<iframe src="https://evil.example/" srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>',
         '<object data="x.swf"></object>', '<embed src="x.swf">',
-        '<form action="https://evil.example/"><input name="q"><button formaction="javascript:alert(1)">b</button></form>',
+        '<form action="https://evil.example/"><input name="q">'
+        '<button formaction="javascript:alert(1)">b</button></form>',
         '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
         '<base href="https://evil.example/">',
         '<style>@import "https://evil.example/x.css";</style>',
@@ -191,3 +192,12 @@ def test_site_dir_may_not_hold_the_content(tmp_path: Path) -> None:
     assert sorted(p.name for p in (site / "cases").iterdir()) == [
         "gt-draft-case.md", "mx-social-programme.md", "no-coordination-minister.md",
     ]
+
+
+def test_the_published_schema_documents_the_limits() -> None:
+    from casebook.frontmatter import MAX_DEPTH, MAX_FILE_BYTES, MAX_FRONTMATTER_BYTES
+    from casebook.validate import base_schema
+
+    description = base_schema()["description"]
+    for limit in (f"{MAX_FILE_BYTES:,} bytes", f"{MAX_FRONTMATTER_BYTES:,} bytes", f"at most {MAX_DEPTH} levels"):
+        assert limit in description

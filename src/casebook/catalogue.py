@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .briefs import check_briefs, validate_brief
 from .loader import check_given_path, discover, read_case_file
-from .model import Case
+from .model import Brief, Case
 from .problems import Problem, sort_problems
 from .taxonomy import Taxonomy, load_taxonomy
 from .validate import check_collection, validate_document
@@ -28,6 +29,7 @@ class Catalogue:
     settings: Settings
     taxonomy: Taxonomy
     cases: list[Case] = field(default_factory=list)
+    briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -38,33 +40,75 @@ class Catalogue:
     def published(self) -> list[Case]:
         return [c for c in self.cases if not c.is_draft]
 
+    @property
+    def published_briefs(self) -> list[Brief]:
+        return [b for b in self.briefs if not b.is_draft]
+
 
 def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catalogue:
-    """Read and validate every case (or only ``paths``); problems are collected, never raised."""
+    """Read and validate every case and brief (or only ``paths``); problems are collected, never raised.
+
+    A given path inside the briefs folder is checked as a brief, any other as a case.
+    """
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir)
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
+    brief_targets: list[tuple[Path, str]] = []
+    case_files: list[Path] = []
     if paths is None:
-        files, found = discover(settings.root, settings.cases_dir)
+        case_files, found = discover(settings.root, settings.cases_dir)
         problems += found
-        targets = [(f, f"{settings.cases_dir}/{f.name}") for f in files]
+        targets = [(f, f"{settings.cases_dir}/{f.name}") for f in case_files]
+        # The briefs folder is optional: a catalogue may have no briefs yet.
+        if (settings.root / settings.briefs_dir).is_dir():
+            brief_files, found = discover(settings.root, settings.briefs_dir)
+            problems += found
+            brief_targets = [(f, f"{settings.briefs_dir}/{f.name}") for f in brief_files]
     else:
         for path in paths:
             display, problem = check_given_path(path, settings.root, settings.cases_dir)
             if problem is not None:
                 problems.append(problem)
+            elif display.startswith(f"{settings.briefs_dir}/"):
+                brief_targets.append((path, display))
             else:
                 targets.append((path, display))
+    cases, found = _load_cases(targets, taxonomy)
+    problems += found
+    catalogue.cases = cases
+    if brief_targets:
+        if paths is not None:
+            # Briefs are checked against every case, even when only some files were named.
+            case_files, _ = discover(settings.root, settings.cases_dir)
+            known, _ = _load_cases([(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy)
+        else:
+            known = catalogue.cases
+        by_slug = {c.slug: c for c in known}
+        for path, display in brief_targets:
+            doc = read_case_file(path, display)
+            brief, found = validate_brief(doc, path.stem, by_slug, {f.stem for f in case_files}, settings.cases_dir)
+            problems += found
+            if brief is not None:
+                catalogue.briefs.append(brief)
+        clashes = check_briefs(catalogue.briefs)
+        problems += clashes
+        rejected = {p.path for p in clashes}
+        catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)
+    catalogue.problems = sort_problems(problems)
+    return catalogue
+
+
+def _load_cases(targets: list[tuple[Path, str]], taxonomy: Taxonomy) -> tuple[list[Case], list[Problem]]:
+    problems: list[Problem] = []
+    cases: list[Case] = []
     for path, display in targets:
         doc = read_case_file(path, display)
         case, found = validate_document(doc, path.stem, taxonomy)
         problems += found
         if case is not None:
-            catalogue.cases.append(case)
-    clashes = check_collection(catalogue.cases)
+            cases.append(case)
+    clashes = check_collection(cases)
     problems += clashes
     rejected = {p.path for p in clashes}
-    catalogue.cases = [c for c in catalogue.cases if c.path not in rejected]
-    catalogue.cases.sort(key=lambda c: c.slug)
-    catalogue.problems = sort_problems(problems)
-    return catalogue
+    cases = sorted((c for c in cases if c.path not in rejected), key=lambda c: c.slug)
+    return cases, problems

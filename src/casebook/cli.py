@@ -46,7 +46,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             out.write(problem.format_text() + "\n")
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
-        checked = len({p.path for p in problems} | {c.path for c in catalogue.cases})
+        checked = len(
+            {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs}
+        )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
         print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
     return 1 if failed else 0
@@ -140,10 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(
-        "validate", help="check case files and report every problem",
-        description="Check case files (default: every file in cases/) and report every problem as FILE:LINE: CODE message.",
+        "validate", help="check case and brief files and report every problem",
+        description="Check case and policy brief files (default: every file in cases/ and briefs/) and report "
+        "every problem as FILE:LINE: CODE message. Files in briefs/ are checked as briefs.",
     )
-    validate.add_argument("paths", nargs="*", help="case files or folders to check (default: cases/)")
+    validate.add_argument(
+        "paths", nargs="*", help="case or brief files or folders to check (default: cases/ and briefs/)"
+    )
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")

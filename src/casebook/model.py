@@ -102,3 +102,60 @@ class Case:
                 return self.lines[key]
             key = key[:-1]
         return 1
+
+
+@dataclass
+class Brief:
+    """A policy brief from ``briefs/<slug>.md`` whose front-matter passed validation."""
+
+    slug: str
+    path: str  # as shown in messages and edit links, e.g. "briefs/coordinating-social-programmes.md"
+    meta: dict[str, Any]
+    body: str
+    body_line: int = 1
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta["title"])
+
+    @property
+    def summary(self) -> str:
+        return str(self.meta["summary"])
+
+    @property
+    def status(self) -> str:
+        return str(self.meta["status"])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+    @property
+    def audience(self) -> list[str]:
+        return list(self.meta["audience"])
+
+    @property
+    def cases(self) -> list[str]:
+        return list(self.meta["cases"])
+
+    @property
+    def key_messages(self) -> list[str]:
+        return list(self.meta["key_messages"])
+
+    @property
+    def authors(self) -> list[str]:
+        return list(self.meta["authors"])
+
+    @property
+    def date(self) -> str:
+        return str(self.meta["date"])
+
+    @property
+    def references(self) -> list[str]:
+        return list(self.meta.get("references") or [])
+
+    @property
+    def url(self) -> str:
+        return f"briefs/{self.slug}/"

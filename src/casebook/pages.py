@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
+from .eligibility import badges
 from .model import Case
 from .taxonomy import Taxonomy, country_name
 from .urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
@@ -58,12 +59,25 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     if case.updated:
         rows.append(facet("Updated", [(case.updated, None)]))
     rows.append(facet("Type", [(case.type, None)]))
+    rows.append(badge_row(case, taxonomy))
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
     return (
         f'<h1 id="case-title">{text(case.title)}</h1>\n{draft}'
         f'<p class="cb-summary">{text(case.summary)}</p>\n'
         f'<dl class="cb-card">{"".join(rows)}</dl>\n'
     )
+
+
+def badge_row(case: Case, taxonomy: Taxonomy) -> str:
+    """The work plan's criteria the case meets, as badges (descriptive only; see eligibility.py)."""
+    found = badges(case, taxonomy)
+    if not found:
+        return ""
+    items = "".join(
+        f'<li class="cb-criterion cb-criterion--{attr(b.id)}" title="{attr(b.detail)}">{text(b.label)}</li>'
+        for b in found
+    )
+    return f'<dt>COCOPS criteria</dt><dd><ul class="cb-criteria">{items}</ul></dd>'
 
 
 def _label(terms: Mapping[str, object], key: str) -> str:

@@ -13,11 +13,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import CasebookConfig
 from .sanitize import sanitize_html, unsafe_settings
-from .site import SiteBuilder, SitePage, default_home, fallback_pages, fill_home
-from .urls import HOME, case_src
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -25,13 +26,14 @@ PACKAGE = Path(__file__).resolve().parent
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.
-EXTRA_CSS = ["casebook.css"]
+EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js"]
 
 
-def is_contributed(src_uri: str, briefs_dir: str) -> bool:
-    """Whether a page's content comes from contributors (case pages are known by the plugin)."""
-    return src_uri.startswith(f"{briefs_dir.strip('/')}/")
+def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:
+    """Whether a generated page shows a contributor's file (a case or a brief): its HTML is then sanitized."""
+    edit_path = page.edit_path or ""
+    return any(edit_path.startswith(f"{folder.strip('/')}/") for folder in folders)
 
 
 def check_destination(file: File, config: MkDocsConfig) -> None:
@@ -48,6 +50,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
+        self.briefs_list = ""
         #: Pages whose content comes from contributors' case files: sanitized in on_page_content.
         self.contributed: set[str] = set()
 
@@ -59,6 +62,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.titles = {}
         self.contributed = set()
         self.home = ""
+        self.briefs_list = ""
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -113,9 +117,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for name in EXTRA_CSS + EXTRA_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         # Drafts are pages only under `mkdocs serve`; a build never sees them.
-        self.contributed = {case_src(case.slug) for case in catalogue.cases}
         site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
-        for page in site.pages():
+        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
+        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        if own_index:
+            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        for page in site.pages() + briefs:
             self._add(files, config, page)
         self.home = site.home_sections()
         if files.get_file_from_path(HOME) is None:
@@ -139,6 +147,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
         file.edit_uri = page.edit_path
         check_destination(file, config)
+        if is_contributed(page, (self.config.cases_dir, self.config.briefs_dir)):
+            self.contributed.add(page.src_uri)
         files.append(file)
         self.titles[page.src_uri] = page.title
 
@@ -149,10 +159,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.meta = {"title": escape(title, quote=True)}
         if page.file.src_uri == HOME:
             markdown = fill_home(markdown, self.home)
+        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
+            markdown = fill_briefs_index(markdown, self.briefs_list)
         return markdown
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        if page.file.src_uri in self.contributed or is_contributed(page.file.src_uri, self.config.briefs_dir):
+        if page.file.src_uri in self.contributed:
             return sanitize_html(html)
         return html
 

@@ -33,7 +33,7 @@ ALLOWED_TAGS = frozenset(
     {
         "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
         "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6",
-        "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span",
+        "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span",
         "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u",
         "ul", "var", "wbr",
     }
@@ -52,6 +52,7 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "id", "title", "lang", "dir"},
     "a": {"href", "name"},
     "img": {"src", "alt", "width", "height", "loading"},
+    "section": {"role"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},
     "col": {"span"},
@@ -167,28 +168,38 @@ class _ImageSources(HTMLParser):
 _MAYBE_HTML = re.compile(r"<[A-Za-z/?!]")  # a cheap necessary condition, not the detector
 
 
-class _RecordingBlockPreprocessor(HtmlBlockPreprocessor):
+class _RecordingBlockPreprocessor(HtmlBlockPreprocessor):  # type: ignore[misc]
+    """Python-Markdown's raw HTML block step, noting each block it sets aside."""
+
+    def __init__(self, md: Any, found: list[str]) -> None:
+        super().__init__(md)
+        self.found = found
+
     def run(self, lines: list[str]) -> list[str]:
         stash = self.md.htmlStash
         before = len(stash.rawHtmlBlocks)
-        result = super().run(lines)
-        found: list[str] = self.md.raw_html_found  # type: ignore[attr-defined]
-        found.extend(str(block) for block in stash.rawHtmlBlocks[before:])
+        result: list[str] = super().run(lines)
+        self.found.extend(str(block) for block in stash.rawHtmlBlocks[before:])
         return result
 
 
-class _RecordingInlineProcessor(HtmlInlineProcessor):
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:  # type: ignore[override]
-        found: list[str] = self.md.raw_html_found  # type: ignore[attr-defined]
-        found.append(m.group(1))
-        return super().handleMatch(m, data)
+class _RecordingInlineProcessor(HtmlInlineProcessor):  # type: ignore[misc]
+    """Python-Markdown's inline raw HTML step (after code spans and escapes), noting each tag."""
+
+    def __init__(self, md: Any, found: list[str]) -> None:
+        super().__init__(HTML_RE, md)
+        self.found = found
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:
+        self.found.append(m.group(1))
+        result: tuple[Any, int, int] = super().handleMatch(m, data)
+        return result
 
 
-def _parser() -> markdown.Markdown:
+def _parser(found: list[str]) -> Any:
     md = markdown.Markdown(extensions=["tables", "admonition", "footnotes", "pymdownx.superfences"])
-    md.preprocessors.register(_RecordingBlockPreprocessor(md), "html_block", 20)
-    md.inlinePatterns.register(_RecordingInlineProcessor(HTML_RE, md), "html", 90)
-    md.raw_html_found = []  # type: ignore[attr-defined]
+    md.preprocessors.register(_RecordingBlockPreprocessor(md, found), "html_block", 20)
+    md.inlinePatterns.register(_RecordingInlineProcessor(md, found), "html", 90)
     return md
 
 
@@ -222,9 +233,9 @@ def inspect_body(body: str) -> Findings:
     """Raw HTML fragments (comments excepted) and images from other hosts in a Markdown body, with lines."""
     if not _MAYBE_HTML.search(body) and "![" not in body:
         return Findings([], [])  # neither can be present: skip the parse (validation stays fast)
-    md = _parser()
-    html = md.convert(body)
-    fragments = [f for f in md.raw_html_found if not f.lstrip().startswith("<!--")]  # type: ignore[attr-defined]
+    found: list[str] = []
+    html = str(_parser(found).convert(body))
+    fragments = [f for f in found if not f.lstrip().startswith("<!--")]
     images = _ImageSources()
     images.feed(html)
     external = [src for src in images.sources if _is_external(src)]

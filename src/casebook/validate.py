@@ -6,7 +6,7 @@ import datetime
 import json
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -36,11 +36,16 @@ PLACEHOLDER = "TODO:"
 VOCABULARY_FIELDS = ("countries", "policy_areas", "mechanisms")
 
 
-@lru_cache(maxsize=1)
-def base_schema() -> dict[str, Any]:
-    text = resources.files("casebook").joinpath("schema/case.schema.json").read_text("utf-8")
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The packaged JSON Schema ``schema/<name>.schema.json`` ('case' or 'brief')."""
+    text = resources.files("casebook").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
+
+
+def base_schema() -> dict[str, Any]:
+    return load_schema("case")
 
 
 def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
@@ -53,11 +58,12 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     return schema
 
 
-@lru_cache(maxsize=1)
-def _validator() -> jsonschema.protocols.Validator:
-    cls = jsonschema.validators.validator_for(base_schema())
-    cls.check_schema(base_schema())
-    return cls(base_schema())
+@cache
+def _validator(name: str = "case") -> jsonschema.protocols.Validator:
+    schema = load_schema(name)
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def _type_name(value: Any) -> str:
@@ -109,9 +115,15 @@ def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
     return "E103", f"{where}: {err.message}"
 
 
-def _schema_problems(doc: Document) -> list[Problem]:
+def schema_problems(
+    doc: Document, schema: str = "case", checked_elsewhere: tuple[str, ...] = VOCABULARY_FIELDS
+) -> list[Problem]:
+    """Problems of ``doc``'s front-matter against the packaged schema ``schema``, in contributor's terms.
+
+    Pattern errors under the fields in ``checked_elsewhere`` are left to a check that can suggest a fix.
+    """
     problems: list[Problem] = []
-    for err in sorted(_validator().iter_errors(doc.meta), key=lambda e: [str(p) for p in e.absolute_path]):
+    for err in sorted(_validator(schema).iter_errors(doc.meta), key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties":
             allowed = list(err.schema.get("properties", {}))
@@ -120,11 +132,11 @@ def _schema_problems(doc: Document) -> list[Problem]:
                 line = doc.line_of(path + (key,))
                 hint = suggest(str(key), allowed)
                 if path == () and key in ("template", "hide", "search", "tags", "icon", "status_icon"):
-                    hint = f" ('{key}' would change how the site renders the page; it is not part of a case)"
+                    hint = f" ('{key}' would change how the site renders the page; it is not part of the front-matter)"
                 scope = "" if not path else f" in {'.'.join(str(p) for p in path)}"
                 problems.append(error(doc.path, line, "E102", f"unknown field '{key}'{scope}{hint}"))
             continue
-        if err.validator == "pattern" and path and path[0] in VOCABULARY_FIELDS:
+        if err.validator == "pattern" and path and path[0] in checked_elsewhere:
             continue  # reported with a suggestion by the vocabulary check
         code, message = _schema_message(err)
         problems.append(error(doc.path, doc.line_of(path), code, message))
@@ -154,6 +166,17 @@ def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
     return problems
 
 
+def date_problems(doc: Document, key: str) -> list[Problem]:
+    """E108 when the "YYYY-MM-DD" string under ``key`` is not a real date (the schema checks the form)."""
+    value = doc.meta.get(key)
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        try:
+            datetime.date.fromisoformat(value)
+        except ValueError:
+            return [error(doc.path, doc.line_of((key,)), "E108", f"'{value}' is not a real date (YYYY-MM-DD)")]
+    return []
+
+
 def _period_problems(doc: Document) -> list[Problem]:
     problems: list[Problem] = []
     period = doc.meta.get("period")
@@ -162,14 +185,7 @@ def _period_problems(doc: Document) -> list[Problem]:
         if isinstance(start, int) and isinstance(end, int) and not isinstance(end, bool) and start > end:
             line = doc.line_of(("period", "end"))
             problems.append(error(doc.path, line, "E107", f"period ends ({end}) before it starts ({start})"))
-    updated = doc.meta.get("updated")
-    if isinstance(updated, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", updated):
-        try:
-            datetime.date.fromisoformat(updated)
-        except ValueError:
-            line = doc.line_of(("updated",))
-            problems.append(error(doc.path, line, "E108", f"'{updated}' is not a real date (YYYY-MM-DD)"))
-    return problems
+    return problems + date_problems(doc, "updated")
 
 
 def headings(body: str, level: int = 2) -> list[tuple[int, str]]:
@@ -268,7 +284,7 @@ def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Cas
     """Check one parsed file; a :class:`Case` is returned only when it has no errors."""
     if doc.problems:
         return None, list(doc.problems)
-    problems = _schema_problems(doc) + _vocabulary_problems(doc, taxonomy) + _period_problems(doc)
+    problems = schema_problems(doc) + _vocabulary_problems(doc, taxonomy) + _period_problems(doc)
     problems += _body_problems(doc)
     if any(p.is_error for p in problems):
         return None, problems

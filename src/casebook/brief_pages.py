@@ -1,0 +1,149 @@
+"""Markdown for policy brief pages and the list of briefs. Every front-matter value is escaped for where it lands."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from html import escape
+
+from .briefs import newest_first
+from .catalogue import Catalogue
+from .model import Brief, Case
+from .site import BRIEFS_INDEX, SitePage
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+#: The characters Python-Markdown treats as escapable, apart from '<', '>' and '&' (HTML-escaped instead).
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!"
+
+
+def one_line(value: str) -> str:
+    """Collapse whitespace: a newline inside a value would end an HTML block early."""
+    return " ".join(value.split())
+
+
+def html_text(value: str) -> str:
+    return escape(one_line(value), quote=False)
+
+
+def html_attr(value: str) -> str:
+    return escape(one_line(value), quote=True)
+
+
+def markdown_text(value: str) -> str:
+    """``value`` as literal text inside Markdown: no emphasis, links, HTML or headings from it."""
+    escaped = escape(one_line(value), quote=False)
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in escaped)
+
+
+def human_date(iso: str) -> str:
+    day = datetime.date.fromisoformat(iso)
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def brief_references(brief: Brief) -> str:
+    """Hook for the brief's reference list (HTML or Markdown), empty while no bibliography renderer exists.
+
+    It should render the keys in ``brief.references`` together with the keys cited inline in the body.
+    """
+    return ""
+
+
+def brief_header(brief: Brief) -> str:
+    """Title, summary, facts and the key-messages box, as HTML blocks."""
+    draft = '<p class="cb-draft">DRAFT: not published</p>\n' if brief.is_draft else ""
+    facts = (
+        f"<dt>For</dt><dd>{html_text(', '.join(brief.audience))}</dd>"
+        f"<dt>Authors</dt><dd>{html_text(', '.join(brief.authors))}</dd>"
+        f'<dt>Date</dt><dd><time datetime="{html_attr(brief.date)}">{html_text(human_date(brief.date))}</time></dd>'
+    )
+    messages = "".join(f"<li>{html_text(m)}</li>" for m in brief.key_messages)
+    return (
+        f'<h1 id="brief-title">{html_text(brief.title)}</h1>\n{draft}'
+        f'<p class="cb-summary">{html_text(brief.summary)}</p>\n'
+        f'<dl class="cb-card cb-brief-facts">{facts}</dl>\n'
+        f'<section class="cb-key-messages" aria-labelledby="key-messages">'
+        f'<h2 id="key-messages">Key messages</h2><ul>{messages}</ul></section>\n'
+    )
+
+
+def brief_cases(brief: Brief, cases: Mapping[str, Case], *, base: str = "../") -> str:
+    """The cases the brief draws on, as relative ``.md`` links MkDocs checks."""
+    lines = ["## Cases this brief draws on", ""]
+    for slug in brief.cases:
+        case = cases[slug]
+        summary = f'<span class="cb-case-summary">: {markdown_text(case.summary)}</span>'
+        lines.append(f"- [{markdown_text(case.title)}]({base}cases/{slug}.md){summary}")
+    return "\n".join(lines) + "\n"
+
+
+def brief_markdown(brief: Brief, cases: Mapping[str, Case]) -> str:
+    """The Markdown source of ``briefs/<slug>.md``: header and key messages, cases, body, references."""
+    parts = [brief_header(brief), brief_cases(brief, cases), brief.body.strip("\n") + "\n"]
+    references = brief_references(brief)
+    if references:
+        parts.append(references)
+    return "\n".join(parts)
+
+
+#: Where the list of briefs goes in a hand-written ``docs/briefs/index.md``.
+BRIEFS_MARKER = "<!-- casebook:briefs -->"
+
+
+def briefs_list_markdown(briefs: list[Brief]) -> str:
+    """The briefs, newest first, each a linked heading, its date and audience, and its summary."""
+    if not briefs:
+        return "No policy briefs have been published yet.\n"
+    lines: list[str] = []
+    for brief in newest_first(briefs):
+        draft = " (draft)" if brief.is_draft else ""
+        lines += [
+            f"## [{markdown_text(brief.title)}]({brief.slug}.md){draft}",
+            "",
+            f'<p class="cb-brief-meta"><time datetime="{html_attr(brief.date)}">{html_text(human_date(brief.date))}'
+            f"</time> · For {html_text(', '.join(brief.audience))}</p>",
+            "",
+            markdown_text(brief.summary),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def briefs_index_markdown(briefs: list[Brief]) -> str:
+    """The generated list of briefs at ``briefs/index.md``."""
+    intro = (
+        "# Policy briefs\n\n"
+        "Policy briefs draw lessons from several cases in the catalogue for practitioners. "
+        "Each brief starts with its key messages, links the cases it draws on and prints as a short document.\n\n"
+    )
+    return intro + briefs_list_markdown(briefs)
+
+
+def fill_briefs_index(markdown: str, listing: str) -> str:
+    """Put the list of briefs where a hand-written index has the marker, or after its text."""
+    if BRIEFS_MARKER in markdown:
+        return markdown.replace(BRIEFS_MARKER, "\n" + listing + "\n", 1)
+    return markdown.rstrip("\n") + "\n\n" + listing
+
+
+def published_or_all(catalogue: Catalogue, *, include_drafts: bool) -> list[Brief]:
+    return [b for b in catalogue.briefs if include_drafts or not b.is_draft]
+
+
+def brief_site_pages(catalogue: Catalogue, *, include_drafts: bool, index: bool = True) -> list[SitePage]:
+    """A page per brief (drafts only if ``include_drafts``) and, if ``index``, the list of briefs.
+
+    Sorted by source path. Without ``index`` (a hand-written ``briefs/index.md`` exists), the list goes
+    into that page through :func:`fill_briefs_index`.
+    """
+    briefs = published_or_all(catalogue, include_drafts=include_drafts)
+    cases = {c.slug: c for c in catalogue.cases}
+    pages = [
+        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases), edit_path=b.path) for b in briefs
+    ]
+    if index:
+        pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs), in_nav=True))
+    return sorted(pages, key=lambda page: page.src_uri)

@@ -1,0 +1,93 @@
+"""The real catalogue end to end: the repository's own content validates and builds strictly, and reads right."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from casebook.catalogue import Settings, load_catalogue
+from casebook.taxonomy import load_taxonomy
+from conftest import REPO, build, casebook, serve_directory
+
+CONTENT = ["cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml"]
+BRIEF = "coordinating-cross-sector-social-programmes"
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's content, validated and built once for the module."""
+    site = tmp_path_factory.mktemp("real") / "site"
+    site.mkdir()
+    for name in CONTENT:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        else:
+            shutil.copy2(source, site / name)
+    validated = casebook("validate", "--strict", cwd=site)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    built = build(site)
+    assert built.returncode == 0, built.stderr
+    return site
+
+
+def test_the_brief_renders_key_messages_and_links_both_cases(real_site: Path) -> None:
+    catalogue = load_catalogue(Settings(root=REPO))
+    [brief] = [b for b in catalogue.briefs if b.slug == BRIEF]
+    html = (real_site / f"site/briefs/{BRIEF}/index.html").read_text()
+    box = html.index('<section class="cb-key-messages"')
+    for message in brief.key_messages:
+        assert html.index(escape(message, quote=False)) > box
+    assert brief.cases == ["mx-oportunidades", "gt-management-for-results"]
+    for slug in brief.cases:
+        assert f'href="../../cases/{slug}/"' in html
+    assert (real_site / "site/cases/mx-oportunidades/index.html").is_file()
+    assert (real_site / "site/cases/gt-management-for-results/index.html").is_file()
+    index = (real_site / "site/briefs/index.html").read_text()
+    assert f'href="{BRIEF}/"' in index
+
+
+def test_framework_page_links_to_every_mechanism_page(real_site: Path) -> None:
+    taxonomy, _ = load_taxonomy(REPO / "taxonomy")
+    html = (real_site / "site/about/framework/index.html").read_text()
+    linked = set(re.findall(r'href="\.\./\.\./mechanisms/([a-z0-9-]+)/"', html))
+    assert linked == set(taxonomy.mechanisms)
+    for mechanism in taxonomy.mechanisms:
+        assert (real_site / f"site/mechanisms/{mechanism}/index.html").is_file()
+
+
+def test_real_case_pages_show_the_badges_the_about_page_describes(real_site: Path) -> None:
+    gt = (real_site / "site/cases/gt-management-for-results/index.html").read_text()
+    assert re.findall(r'class="cb-criterion cb-criterion--([a-z-]+)"', gt) == ["cocops-policy-area"]
+    about = (real_site / "site/about/index.html").read_text()
+    for label in ("COCOPS policy area", "European country", "Emerged within 10 years"):
+        assert label in about
+
+
+@pytest.mark.browser
+def test_the_brief_prints_as_two_to_four_pages(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    base, shutdown = serve_directory(real_site / "site")
+    try:
+        page = browser.new_page()
+        page.goto(f"{base}briefs/{BRIEF}/")
+        pdf = page.pdf(prefer_css_page_size=True)
+        pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+        assert 2 <= pages <= 4, pages
+        page.emulate_media(media="print")
+        hidden = page.evaluate(
+            """() => ['.md-header', '.md-sidebar--primary', '.md-footer', '.md-search', '.md-tabs']
+                .map(s => document.querySelector(s))
+                .filter(e => e && getComputedStyle(e).display !== 'none').length"""
+        )
+        assert hidden == 0
+        family = page.evaluate("getComputedStyle(document.querySelector('.md-typeset p')).fontFamily")
+        assert "serif" in family and not family.startswith("-apple-system")
+        box = page.evaluate("getComputedStyle(document.querySelector('.cb-key-messages')).breakInside")
+        assert box == "avoid"
+        page.close()
+    finally:
+        shutdown()
