@@ -1,4 +1,4 @@
-"""The ``casebook`` command: validate cases, start a new one."""
+"""The ``casebook`` command: validate cases, start a new one, print the schema, write a portable copy."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def _skeleton(slug: str, args: argparse.Namespace) -> str:
         f"  start: {args.start}",
         "organisations:",
         '  - name: "TODO: name in the original language"',
-        '    acronym: "TODO"',
+        '    acronym: "TODO: acronym, or delete this line"',
         '    role: "TODO: what it does in the practice"',
         f"authors: [{json.dumps(args.author or 'TODO: your name', ensure_ascii=False)}]",
         "references: []",
@@ -133,6 +133,27 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_portable(args: argparse.Namespace) -> int:
+    from .portable import write_portable_site
+
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    out = Path(args.out)
+    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
+        print(f"casebook portable: {safe_text(str(out))} exists and is not an empty folder; "
+              "give a new or empty folder", file=sys.stderr)
+        return 1
+    catalogue = load_catalogue(Settings(root=root))
+    for problem in catalogue.problems:
+        print(problem.format_text(), file=sys.stderr)
+    if catalogue.errors:
+        print("casebook portable: nothing written; fix the errors above first", file=sys.stderr)
+        return 1
+    written = write_portable_site(catalogue, out)
+    print(f"wrote {len(written)} file(s) to {safe_text(str(out))}: build them with 'mkdocs build' "
+          "(no casebook plugin needed)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="casebook", description="Validate and scaffold case studies of coordination practices."
@@ -174,6 +195,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the case JSON Schema with the vocabularies filled in")
     schema.set_defaults(func=_cmd_schema)
+
+    portable = commands.add_parser(
+        "portable", help="write the published cases as plain Markdown with a mkdocs.yml that needs no plugin",
+        description="Write OUT/mkdocs.yml, OUT/docs/index.md and OUT/docs/cases/SLUG.md (front-matter and body of "
+        "every published case), so that any MkDocs-compatible engine can build the catalogue without the casebook "
+        "plugin. OUT must be a new or empty folder.",
+    )
+    portable.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder to write to")
+    portable.set_defaults(func=_cmd_portable)
     return parser
 
 

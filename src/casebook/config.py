@@ -6,8 +6,22 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
+class DiscussionConfig(base.Config):  # type: ignore[no-untyped-call]
+    """Where readers discuss a case or brief; off unless ``provider`` is set (see ``community.py``)."""
+
+    provider = c.Optional(c.Choice(("giscus", "link")))
+    url = c.Optional(c.Type(str))
+    repo = c.Optional(c.Type(str))
+    repo_id = c.Optional(c.Type(str))
+    category = c.Optional(c.Type(str))
+    category_id = c.Optional(c.Type(str))
+    mapping = c.Choice(("pathname", "url", "title", "og:title"), default="pathname")
+    lang = c.Type(str, default="en")
+
+
 class CasebookConfig(base.Config):
     cases_dir = c.Type(str, default="cases")
     taxonomy_dir = c.Type(str, default="taxonomy")
     bibliography = c.Type(str, default="bibliography.bib")
     briefs_dir = c.Type(str, default="briefs")
+    discussion = c.SubConfig(DiscussionConfig)

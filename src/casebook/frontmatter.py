@@ -107,10 +107,14 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+#: Characters refused in values even when spelled as double-quoted escapes ("\\e", "\\u202e", "\\0"):
+#: controls and bidirectional overrides. Line and paragraph separators and U+FEFF are allowed there
+#: (they only upset line counting when raw), and so are "\\t", "\\n" and "\\r".
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
 def _check_escapes(node: ScalarNode) -> None:
-    # Double-quoted YAML can spell any character as an escape ("\\x1b", "\\u202e", "\\0"): the same
-    # characters decode() refuses as bytes are refused here as values.
-    match = _CONTROL.search(node.value)
+    match = _ESCAPED_CONTROL.search(node.value)
     if match:
         char = match.group()
         name = unicodedata.name(char, "control character")

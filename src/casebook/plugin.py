@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
+from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .sanitize import sanitize_html, unsafe_settings
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
@@ -75,6 +76,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if "tables" in config.markdown_extensions:
             # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
             config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
+        self.discussion = Discussion.from_options(self.config.discussion)
+        for message in check_discussion(self.discussion):
+            raise PluginError(f"casebook: {message}")
         # Our template overrides come after a site's custom_dir and before the theme's own.
         if str(TEMPLATES) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
@@ -167,6 +171,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if page.file.src_uri in self.contributed:
             return sanitize_html(html)
         return html
+
+    def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
+        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
+        src_uri = page.file.src_uri
+        context["casebook_community"] = community_context(
+            src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
+            page_url=page.canonical_url or page.abs_url or "", source_path=page.file.edit_uri or src_uri,
+            discussion=self.discussion,
+        )
+        return context
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         settings = self._settings()

@@ -97,7 +97,8 @@ def format_github(problem: Problem) -> str:
     """A GitHub Actions annotation (``::error file=...,line=...::message``)."""
     return (
         f"::{problem.severity.value} file={_github_escape_property(problem.path)},"
-        f"line={problem.line},title={problem.code}::{_github_escape_data(problem.message, MAX_MESSAGE)}"
+        f"line={problem.line},title={_github_escape_property(problem.code)}::"
+        f"{_github_escape_data(problem.message, MAX_MESSAGE)}"
     )
 
 
