@@ -76,7 +76,7 @@ def _skeleton(slug: str, args: argparse.Namespace) -> str:
         f"  start: {args.start}",
         "organisations:",
         '  - name: "TODO: name in the original language"',
-        '    acronym: "TODO: acronym, or delete this line"',
+        '    acronym: "TODO: acronym"',
         '    role: "TODO: what it does in the practice"',
         f"authors: [{json.dumps(args.author or 'TODO: your name', ensure_ascii=False)}]",
         "references: []",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable
-from functools import cache, lru_cache
+from collections.abc import Iterable, Iterator
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -243,12 +243,10 @@ def _body_problems(doc: Document) -> list[Problem]:
     for index, line in enumerate(doc.body.split("\n")):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
-    for key, value in doc.meta.items():
-        texts = value if isinstance(value, list) else [value]
-        for i, text in enumerate(texts):
-            if isinstance(text, str) and PLACEHOLDER in text:
-                path = (key, i) if isinstance(value, list) else (key,)
-                problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{key}'"))
+    for path, text in _strings(doc.meta, ()):
+        if PLACEHOLDER in text:
+            where = ".".join(str(p) for p in path)
+            problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
     return problems
 
 
@@ -278,6 +276,18 @@ def _raw_html_problems(doc: Document) -> list[Problem]:
             )
         )
     return problems
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every string in a front-matter value, with its key path (depth is bounded by the loader)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
 
 
 def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Case | None, list[Problem]]:
