@@ -237,7 +237,11 @@ ACCEPTED: list[Accepted] = [
     Accepted("line-ends-cr.md", _bytes(case(body=FEATURES)).replace(b"\n", b"\r")),
     Accepted("line-ends-bom.md", b"\xef\xbb\xbf" + _bytes(case(body=FEATURES)).replace(b"\n", b"\r\n")),
     Accepted("a.md", case()),  # its twin A.md is rejected for its capital letter
+    Accepted("cites-hostile-bib.md", case(body="Claims [@js-url; @quote-url, p. 2] and [@markup].\n\n" + FILLER)),
 ]
+
+#: Hostile bibliography files whose entries are accepted (shown inert); the hostile site uses them.
+BIB_FOR_SITE = ["javascript-urls.bib", "quote-breaking-urls.bib", "markup-in-fields.bib"]
 
 
 # --- File-name hazards, created on disk (some cannot be expressed as plain files in a table).

@@ -148,7 +148,8 @@ def test_built_case_content_holds_only_allowed_markup(hostile_site: tuple[Path, 
                 assert scheme in ("", "http", "https", "mailto"), (tag, name, value)
                 if tag == "img":
                     assert not scheme and not value.startswith("//"), value
-            if name not in ("title", "alt"):  # inert text; quotes in it stay inside the attribute
+            inert = name in ("title", "alt") or (name == "href" and urlsplit(value or "").scheme in ("http", "https"))
+            if not inert:  # text, or a percent-encoded web address: quotes in it stay inside the attribute
                 assert "__pwned" not in (value or ""), (tag, name, value)
 
 
@@ -222,7 +223,7 @@ def test_line_endings_and_bom_build_identically(hostile_site: tuple[Path, object
     site, _ = hostile_site
 
     def body(slug: str) -> str:
-        return article(site, slug)
+        return article(site, slug).replace(slug, "SLUG")  # the "cite this case" block names the page
 
     reference = body("line-ends-lf")
     assert reference == body("markdown-features")
@@ -242,3 +243,19 @@ def test_build_writes_nothing_outside_site(tmp_path: Path) -> None:
 
 def test_body_line_of_warnings_follows_the_front_matter() -> None:
     assert BODY_LINE == 13
+
+
+def test_hostile_bibliography_entries_are_inert_in_the_built_pages(hostile_site: tuple[Path, object]) -> None:
+    site, _ = hostile_site
+    content = article(site, "cites-hostile-bib")
+    assert 'class="cb-references"' in content or "cb-references" in content
+    assert "&lt;script&gt;window.__pwned=4&lt;/script&gt;" in content
+    assert 'href="https://example.org/%22%20onmouseover=%22window.__pwned=2"' in content
+    page = (site / "site/bibliography/index.html").read_text(encoding="utf-8")
+    collector = _Collector()
+    collector.feed(page[page.index('<ol class="cb-bibliography">') :])
+    for _tag, attrs in collector.elements:
+        for name, value in attrs:
+            assert not name.startswith("on") and name != "style"
+            if name == "href":
+                assert urlsplit(value or "").scheme in ("", "http", "https"), value

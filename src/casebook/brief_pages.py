@@ -6,8 +6,9 @@ import datetime
 from collections.abc import Mapping
 from html import escape
 
+from .bibliography import Bibliography, references_markdown
 from .briefs import newest_first
-from .catalogue import Catalogue
+from .catalogue import Catalogue, case_citations
 from .model import Brief, Case
 from .site import BRIEFS_INDEX, SitePage
 
@@ -44,12 +45,11 @@ def human_date(iso: str) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def brief_references(brief: Brief) -> str:
-    """Hook for the brief's reference list (HTML or Markdown), empty while no bibliography renderer exists.
-
-    It should render the keys in ``brief.references`` together with the keys cited inline in the body.
-    """
-    return ""
+def brief_references(brief: Brief, bibliography: Bibliography | None = None) -> str:
+    """The brief's "References": the keys in ``brief.references`` and those cited inline in the body."""
+    if bibliography is None:
+        return ""
+    return references_markdown([c.key for c in case_citations(brief)], bibliography).lstrip("\n")
 
 
 def brief_header(brief: Brief) -> str:
@@ -80,10 +80,10 @@ def brief_cases(brief: Brief, cases: Mapping[str, Case], *, base: str = "../") -
     return "\n".join(lines) + "\n"
 
 
-def brief_markdown(brief: Brief, cases: Mapping[str, Case]) -> str:
+def brief_markdown(brief: Brief, cases: Mapping[str, Case], bibliography: Bibliography | None = None) -> str:
     """The Markdown source of ``briefs/<slug>.md``: header and key messages, cases, body, references."""
     parts = [brief_header(brief), brief_cases(brief, cases), brief.body.strip("\n") + "\n"]
-    references = brief_references(brief)
+    references = brief_references(brief, bibliography)
     if references:
         parts.append(references)
     return "\n".join(parts)
@@ -141,8 +141,9 @@ def brief_site_pages(catalogue: Catalogue, *, include_drafts: bool, index: bool 
     """
     briefs = published_or_all(catalogue, include_drafts=include_drafts)
     cases = {c.slug: c for c in catalogue.cases}
+    bib = catalogue.bibliography
     pages = [
-        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases), edit_path=b.path) for b in briefs
+        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases, bib), edit_path=b.path) for b in briefs
     ]
     if index:
         pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs), in_nav=True))

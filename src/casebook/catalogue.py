@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bibliography import Bibliography, check_citations, load_bibliography
 from .briefs import check_briefs, validate_brief
+from .citations import Citation, scan_citations
+from .frontmatter import read_document
 from .loader import check_given_path, discover, read_case_file
 from .model import Brief, Case
 from .problems import Problem, sort_problems
@@ -22,6 +25,7 @@ class Settings:
     taxonomy_dir: str = "taxonomy"
     bibliography: str = "bibliography.bib"
     briefs_dir: str = "briefs"
+    docs_dir: str = "docs"
 
 
 @dataclass
@@ -31,6 +35,12 @@ class Catalogue:
     cases: list[Case] = field(default_factory=list)
     briefs: list[Brief] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: ``bibliography.bib`` when the project has one.
+    bibliography: Bibliography | None = None
+    #: Citations per file as shown in messages ("cases/x.md", "briefs/y.md", "docs/about/index.md").
+    citations: dict[str, list[Citation]] = field(default_factory=dict)
+    #: The title of each citing file, for "Cited by" links.
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -94,8 +104,63 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         problems += clashes
         rejected = {p.path for p in clashes}
         catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)
+    problems += _check_bibliography(catalogue, whole_project=paths is None)
     catalogue.problems = sort_problems(problems)
     return catalogue
+
+
+def case_citations(item: Case | Brief) -> list[Citation]:
+    """The citations of a case or brief: inline ones with their lines, then front-matter ``references``."""
+    found = scan_citations(item.body, item.body_line)
+    for i, key in enumerate(item.references):
+        line = item.lines.get(("references", i)) or item.lines.get(("references",)) or 1
+        found.append(Citation(str(key), line))
+    return found
+
+
+def document_citations(path: Path, display: str) -> tuple[list[Citation], str | None]:
+    """Citations in a hand-written page under ``docs/``, and its title if it has one."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return [], None
+    if data.startswith(b"---"):
+        doc = read_document(data, display)
+        if doc.problems:
+            return [], None
+        title = doc.meta.get("title")
+        return scan_citations(doc.body, doc.body_line), title if isinstance(title, str) else None
+    text = data.decode("utf-8", errors="replace")
+    title = next((line[2:].strip() for line in text.split("\n") if line.startswith("# ")), None)
+    return scan_citations(text, 1), title
+
+
+def _check_bibliography(catalogue: Catalogue, *, whole_project: bool) -> list[Problem]:
+    """Collect every citation (cases, briefs, hand-written pages) and check it against the bibliography.
+
+    Entries nothing cites are only reported when the whole project was read.
+    """
+    settings = catalogue.settings
+    items: list[Case | Brief] = [*catalogue.cases, *catalogue.briefs]
+    for item in items:
+        catalogue.citations[item.path] = case_citations(item)
+        catalogue.titles[item.path] = item.title
+    docs = settings.root / settings.docs_dir
+    if whole_project and docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            if path.is_symlink() or not path.is_file():
+                continue
+            display = path.relative_to(settings.root).as_posix()
+            found, title = document_citations(path, display)
+            if found:
+                catalogue.citations[display] = found
+                catalogue.titles[display] = title or display
+    bib_path = settings.root / settings.bibliography
+    if not bib_path.is_file():
+        return []
+    bib = load_bibliography(bib_path, settings.bibliography)
+    catalogue.bibliography = bib
+    return list(bib.problems) + check_citations(bib, catalogue.citations, uncited=whole_project)
 
 
 def _load_cases(targets: list[tuple[Path, str]], taxonomy: Taxonomy) -> tuple[list[Case], list[Problem]]:

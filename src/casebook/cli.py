@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .bibliography import UNCITED
 from .catalogue import Settings, load_catalogue
 from .loader import slug_problem
 from .problems import format_github, format_json, safe_text
@@ -34,6 +35,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         paths = expanded
     catalogue = load_catalogue(settings, paths)
     problems = catalogue.problems
+    # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request.
+    uncited = [p for p in problems if p.code == UNCITED]
+    if not args.uncited:
+        problems = [p for p in problems if p.code != UNCITED]
     failed = any(p.is_error or args.strict for p in problems)
     out = sys.stdout
     if args.format == "json":
@@ -51,6 +56,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
         print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
+        if uncited and not args.uncited:
+            print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
+                  "list them with --uncited", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -86,7 +94,7 @@ def _skeleton(slug: str, args: argparse.Namespace) -> str:
         "",
     ]
     for section in SECTIONS:
-        lines += [f"## {section}", "", "TODO: write this section; cite sources as [@key, p. 12].", ""]
+        lines += [f"## {section}", "", "TODO: write this section; cite sources as `[@key, p. 12]`.", ""]
     return "\n".join(lines)
 
 
@@ -173,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument("--uncited", action="store_true",
+                          help="also warn about each bibliography entry that nothing cites (W301)")
     validate.set_defaults(func=_cmd_validate)
 
     new = commands.add_parser(

@@ -24,4 +24,6 @@ class CasebookConfig(base.Config):
     taxonomy_dir = c.Type(str, default="taxonomy")
     bibliography = c.Type(str, default="bibliography.bib")
     briefs_dir = c.Type(str, default="briefs")
+    #: How the build reports bibliography entries nothing cites: "info" (default) or "warn" (fails --strict).
+    uncited = c.Choice(("info", "warn"), default="info")
     discussion = c.SubConfig(DiscussionConfig)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from html import escape
 from pathlib import Path
@@ -13,11 +14,15 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from .bibliography import UNCITED, bibliography_markdown, references_markdown, relative_link
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
+from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
+from .cite import CaseCitation, cite_case, cite_markdown
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .sanitize import sanitize_html, unsafe_settings
+from .model import Case
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
 
@@ -54,6 +59,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.briefs_list = ""
         #: Pages whose content comes from contributors' case files: sanitized in on_page_content.
         self.contributed: set[str] = set()
+        self.docs_prefix: str | None = None
+        self.citation_state = CitationState()
+        #: Case pages' "cite this case" data, read by templates/main.html through page.casebook_citation.
+        self.case_citations: dict[str, CaseCitation] = {}
+        #: Hand-written pages (src_uri) and the keys they cite, for their References list.
+        self.page_citations: dict[str, list[str]] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -64,6 +75,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.contributed = set()
         self.home = ""
         self.briefs_list = ""
+        self.case_citations = {}
+        self.page_citations = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -76,6 +89,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if "tables" in config.markdown_extensions:
             # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
             config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
+        # One citation extension per build; it gets the author-year labels once the bibliography is read.
+        self.citation_state = CitationState()
+        config.markdown_extensions = [
+            ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)
+        ]
+        config.markdown_extensions.append(CitationExtension(self.citation_state))
         self.discussion = Discussion.from_options(self.config.discussion)
         for message in check_discussion(self.discussion):
             raise PluginError(f"casebook: {message}")
@@ -106,15 +125,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             taxonomy_dir=self.config.taxonomy_dir,
             bibliography=self.config.bibliography,
             briefs_dir=self.config.briefs_dir,
+            docs_dir=self.docs_prefix or "docs",
         )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        docs_prefix = Path(config.docs_dir).resolve().relative_to(self.root).as_posix() \
+            if Path(config.docs_dir).resolve().is_relative_to(self.root) else None
+        self.docs_prefix = docs_prefix
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
         for problem in catalogue.problems:
-            (log.error if problem.is_error else log.warning)(problem.format_text())
-        docs_prefix = Path(config.docs_dir).resolve().relative_to(self.root).as_posix() \
-            if Path(config.docs_dir).resolve().is_relative_to(self.root) else None
+            if problem.code == UNCITED and self.config.uncited == "info":
+                # Every entry is listed on /bibliography/; `casebook validate --uncited` lists these as warnings.
+                log.info(problem.format_text())
+            else:
+                (log.error if problem.is_error else log.warning)(problem.format_text())
+        bib = catalogue.bibliography
+        if bib is not None:
+            self.citation_state.labels = bib.labels()  # formats every entry, once per bibliography content
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
@@ -127,7 +155,18 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
         if own_index:
             self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
+        cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
         for page in site.pages() + briefs:
+            case = cases.get(page.src_uri)
+            if case is not None:
+                page = dataclasses.replace(page, markdown=page.markdown + self._case_sections(case, page, config))
+            self._add(files, config, page)
+        if docs_prefix:
+            for display, found in catalogue.citations.items():
+                if display.startswith(docs_prefix + "/"):
+                    self.page_citations[display[len(docs_prefix) + 1:]] = [c.key for c in found]
+        if bib is not None:
+            page = SitePage(BIBLIOGRAPHY_PAGE, "Bibliography", self._bibliography_page(files, config), in_nav=True)
             self._add(files, config, page)
         self.home = site.home_sections()
         if files.get_file_from_path(HOME) is None:
@@ -138,6 +177,49 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if files.get_file_from_path(page.src_uri) is None:
                 self._add(files, config, page)
         return files
+
+    def _case_sections(self, case: Case, page: SitePage, config: MkDocsConfig) -> str:
+        """References and "Cite this case", appended to a case page."""
+        assert self.catalogue is not None
+        bib = self.catalogue.bibliography
+        keys = [c.key for c in self.catalogue.citations.get(case.path, [])]
+        url = None
+        if config.site_url:
+            path = relative_link("index.md", page.src_uri, directory_urls=config.use_directory_urls)
+            url = config.site_url.rstrip("/") + "/" + path
+        labels: list[str] = []
+        if bib is not None:
+            formatted = bib.formatted()
+            cited = sorted(set(keys) & formatted.keys(), key=lambda k: formatted[k].sort_key)
+            labels = [formatted[k].label for k in cited]
+        citation = cite_case(case, self.catalogue.taxonomy, url, config.site_name or "Casebook", labels)
+        self.case_citations[page.src_uri] = citation
+        return (references_markdown(keys, bib) if bib is not None else "") + cite_markdown(citation)
+
+    def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
+        """``/bibliography/``, with "Cited by" links to the cases, briefs and pages this build has."""
+        assert self.catalogue is not None and self.catalogue.bibliography is not None
+        settings = self._settings()
+        cited_by: dict[str, list[tuple[int, str, str]]] = {}
+        for display, found in self.catalogue.citations.items():
+            if display.startswith(settings.cases_dir + "/"):
+                order, src = 0, "cases/" + display[len(settings.cases_dir) + 1:]
+            elif display.startswith(settings.briefs_dir + "/"):
+                order, src = 1, "briefs/" + display[len(settings.briefs_dir) + 1:]
+            elif display.startswith(settings.docs_dir + "/"):
+                order, src = 2, display[len(settings.docs_dir) + 1:]
+            else:
+                continue
+            if files.get_file_from_path(src) is None:
+                continue  # a draft, or a page this build does not have
+            href = relative_link(BIBLIOGRAPHY_PAGE, src, directory_urls=config.use_directory_urls)
+            for key in {c.key for c in found}:
+                cited_by.setdefault(key, []).append((order, self.catalogue.titles.get(display, display), href))
+        ordered = {
+            key: [(title, href) for _, title, href in sorted(rows, key=lambda r: (r[0], r[1].casefold(), r[2]))]
+            for key, rows in cited_by.items()
+        }
+        return bibliography_markdown(self.catalogue.bibliography, ordered)
 
     def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
         existing = files.get_file_from_path(page.src_uri)
@@ -157,6 +239,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.titles[page.src_uri] = page.title
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        self.citation_state.page = page.file.src_uri  # citation links are relative to the page
+        citation = self.case_citations.get(page.file.src_uri)
+        if citation is not None:
+            # Read by templates/main.html (extrahead): citation_* meta tags and JSON-LD.
+            page.casebook_citation = citation  # type: ignore[attr-defined]
+        keys = self.page_citations.get(page.file.src_uri)
+        bib = self.catalogue.bibliography if self.catalogue else None
+        if keys and bib is not None and not page.file.generated_by:
+            markdown += references_markdown(keys, bib)
         title = self.titles.get(page.file.src_uri)
         if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.

@@ -1,0 +1,207 @@
+"""Inline citations: ``[@key]``, ``[@key, p. 12]``, ``[@a; @b, pp. 4-5]``.
+
+Rendering is a Python-Markdown inline processor, so citations in code spans and code blocks stay
+literal, escaped brackets (``\\[@key]``) are text, and an e-mail address is never a citation (a
+citation's bracket must open with ``@``). Each citation becomes "(Author Year, locator)" with a link to
+the entry on the bibliography page; locators are kept exactly as written.
+
+Validation needs line numbers, which Python-Markdown does not keep, and must be fast, so
+:func:`scan_citations` reads the source directly with the same citation grammar, skipping fenced code
+blocks, code spans, HTML comments and escaped brackets.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.inlinepatterns import InlineProcessor
+from markdown.util import AtomicString
+
+#: A citation key: word characters with ``: . + / -`` inside (``traction-guatemala-mfr``, ``doe:2020.a``).
+KEY = r"\w(?:[\w:.+/-]*\w)?"
+_ITEM = re.compile(rf"\s*@({KEY})\s*(?:,\s*(.*?))?\s*", re.DOTALL)
+#: The bracket of a citation: it opens with '@', holds no other bracket, and is not a link's text.
+CITATION = re.compile(r"\[(@[^\[\]]*)\](?![(\[])")
+BIBLIOGRAPHY_PAGE = "bibliography.md"
+#: Before 'reference' (170) and 'link' (160), after 'backtick' (190) and 'escape' (180).
+PRIORITY = 175
+
+
+@dataclass(frozen=True)
+class CiteItem:
+    key: str
+    locator: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited key at one place in a file."""
+
+    key: str
+    line: int
+    locator: str = ""
+
+
+def parse_citation(inner: str) -> list[CiteItem] | None:
+    """The items of a citation's bracket content (``@a, p. 3; @b``), or ``None`` if it is not one."""
+    items = []
+    for part in inner.split(";"):
+        match = _ITEM.fullmatch(part)
+        if match is None:
+            return None
+        locator = " ".join((match.group(2) or "").split())
+        items.append(CiteItem(match.group(1), locator))
+    return items or None
+
+
+# --- Finding citations in source text, with lines ------------------------------------------------
+
+_FENCE = re.compile(r"^[ \t>]*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def _blank(text: str) -> str:
+    """``text`` with every character but newlines turned into a space (keeps offsets and lines)."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _mask_code(body: str) -> str:
+    """``body`` with fenced code blocks, code spans and HTML comments blanked out."""
+    lines = body.split("\n")
+    fence: str | None = None
+    for i, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence is None:
+            if match and not (match.group(1)[0] == "`" and "`" in line[match.end():]):
+                fence = match.group(1)
+                lines[i] = ""
+        else:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line[match.end():].strip():
+                fence = None
+            lines[i] = ""
+    text = "\n".join(lines)
+    text = _COMMENT.sub(lambda m: _blank(m.group()), text)
+    out = []
+    pos = 0
+    while True:
+        match = _BACKTICKS.search(text, pos)
+        if match is None:
+            out.append(text[pos:])
+            break
+        run = match.group()
+        closing = re.compile(rf"(?<!`){run}(?!`)").search(text, match.end())
+        if closing is None:
+            out.append(text[pos:match.end()])
+            pos = match.end()
+            continue
+        out.append(text[pos:match.start()])
+        out.append(_blank(text[match.start():closing.end()]))
+        pos = closing.end()
+    return "".join(out)
+
+
+def scan_citations(body: str, first_line: int = 1) -> list[Citation]:
+    """Every citation in a Markdown ``body`` whose first line is line ``first_line`` of its file."""
+    text = _mask_code(body)
+    found: list[Citation] = []
+    line = first_line
+    counted = 0
+    for match in CITATION.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] == "\\":
+            continue
+        items = parse_citation(match.group(1))
+        if items is None:
+            continue
+        line += text.count("\n", counted, start)
+        counted = start
+        offset = 0
+        inner = match.group(1)
+        for item in items:
+            at = inner.find("@" + item.key, offset)
+            offset = at + 1
+            found.append(Citation(item.key, line + inner.count("\n", 0, max(at, 0)), item.locator))
+    return found
+
+
+# --- Rendering: the Markdown extension -----------------------------------------------------------
+
+
+class CitationState:
+    """What the extension needs from the build: author–year labels, and the page being rendered."""
+
+    def __init__(self) -> None:
+        self.labels: Mapping[str, str] = {}
+        self.page: str = "index.md"
+        self.missing: list[tuple[str, str]] = []
+
+    def bibliography_link(self, key: str) -> str:
+        base = posixpath.relpath(BIBLIOGRAPHY_PAGE, posixpath.dirname(self.page) or ".")
+        return f"{base}#{key}"
+
+
+class CitationProcessor(InlineProcessor):  # type: ignore[misc]
+    def __init__(self, pattern: str, md: Markdown, state: CitationState) -> None:
+        super().__init__(pattern, md)
+        self.state = state
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, Any, Any]:  # noqa: N802
+        items = parse_citation(m.group(1))
+        if items is None:
+            return None, None, None
+        span = etree.Element("span", {"class": "cb-citation"})
+        span.text = "("
+        last: etree.Element | None = None
+        previous_key = None
+        for item in items:
+            label = self.state.labels.get(item.key)
+            if last is not None:
+                last.tail = "; "
+            if label is None:
+                self.state.missing.append((self.state.page, item.key))
+                last = etree.SubElement(span, "span", {"class": "cb-cite-missing"})
+                last.text = AtomicString(f"@{item.key}" + (f", {item.locator}" if item.locator else ""))
+            else:
+                last = etree.SubElement(
+                    span, "a", {"class": "cb-cite", "href": self.state.bibliography_link(item.key)}
+                )
+                # Atomic: a locator is kept as written, never read as Markdown.
+                if item.key == previous_key and item.locator:
+                    last.text = AtomicString(item.locator)  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
+                else:
+                    last.text = AtomicString(label + (f", {item.locator}" if item.locator else ""))
+            previous_key = item.key
+        assert last is not None
+        last.tail = ")"
+        return span, m.start(0), m.end(0)
+
+
+class CitationExtension(Extension):  # type: ignore[misc]
+    """Registers the citation processor; one instance serves every page of a build."""
+
+    def __init__(self, state: CitationState | None = None, **kwargs: Any) -> None:
+        self.state = state or CitationState()
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+        md.inlinePatterns.register(CitationProcessor(CITATION.pattern, md, self.state), "casebook_citation", PRIORITY)
+
+
+def render(text: str, labels: Mapping[str, str], page: str = "cases/x.md",
+           extensions: list[Any] | None = None) -> str:
+    """Markdown to HTML with citations (for tests and previews)."""
+    state = CitationState()
+    state.labels = labels
+    state.page = page
+    md = Markdown(extensions=[*(extensions or []), CitationExtension(state)])
+    return str(md.convert(text))
+
+
