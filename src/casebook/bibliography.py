@@ -287,18 +287,23 @@ def _decode_token(token: str) -> str:
     return _ulatex(token)
 
 
+_SINGLE_QUOTED = re.compile(r"`([^`']*)'")
+
+
 @functools.lru_cache(maxsize=65536)
 def decode_latex(value: str) -> str:
     """What latexcodec makes of ``value``, decoding each TeX token once per process (tokens repeat).
 
     Falls back to decoding the whole value when it holds anything the token split may not handle.
+    TeX's single quotes (`like this') become typographic ones, which latexcodec leaves alone.
     """
     if "%" in value or "$" in value or "{}" in value:
-        return _ulatex(value)
-    out = _TOKEN.sub(lambda m: _decode_token(m.group()), value)
-    if "\\" in out:
-        return _ulatex(value)
-    return out
+        out = _ulatex(value)
+    else:
+        out = _TOKEN.sub(lambda m: _decode_token(m.group()), value)
+        if "\\" in out:
+            out = _ulatex(value)
+    return _SINGLE_QUOTED.sub("\u2018\\1\u2019", out) if "`" in out else out
 
 
 class _RichFields(Mapping[str, Text]):
