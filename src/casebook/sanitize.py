@@ -50,7 +50,7 @@ DROPPED_WITH_CONTENT = frozenset(
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     # id: heading anchors, footnotes, bibliography entries; class: admonitions, pygments, the case card.
     "*": {"class", "id", "title", "lang", "dir"},
-    "a": {"href", "name"},
+    "a": {"href", "name", "rel"},
     "img": {"src", "alt", "width", "height", "loading"},
     "section": {"role"},
     "th": {"align", "colspan", "rowspan", "scope"},
