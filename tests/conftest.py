@@ -97,3 +97,24 @@ def browser():  # type: ignore[no-untyped-def]
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+# --- The hostile-input site: every accepted hostile case, built once per session ---
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The fixture site plus every accepted hostile case, built (not --strict: they carry W203 warnings)."""
+    from hostile_cases import ACCEPTED, BIB_FOR_SITE
+
+    site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
+    bib = FIXTURES.parent / "hostile" / "bib"
+    (site / "bibliography.bib").write_text("\n".join((bib / n).read_text(encoding="utf-8") for n in BIB_FOR_SITE))
+    # Without a repository link: Material would ask api.github.com for its star count, and the browser test
+    # fails on any request that leaves 127.0.0.1.
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = run_mkdocs(site, "build")
+    assert result.returncode == 0, result.stderr
+    return site, result

@@ -197,7 +197,7 @@ type: "profile"
 status: "draft"
 countries: ["NO"]
 policy_areas: ["health"]
-mechanisms: ["x\\n::add-mask::leak", "y\\r\\n::error file=cases/z.md,line=1::forged", "\\e[31mred%0A", "a::b,c:d"]
+mechanisms: ["x\\n::add-mask::leak", "y\\r\\n::error file=cases/z.md,line=1::forged", "\\t[31mred%0A", "a::b,c:d"]
 period:
   start: 2001
 authors: ["Synthetic"]
@@ -224,7 +224,7 @@ def test_validate_format_github_output_is_well_formed_for_hostile_content(tmp_pa
     assert files == ["cases/a,b:c.md", "cases/no-hostile.md"]
     by_title = sorted((m["title"], unescape_data(m["message"])) for m in parsed if m)
     messages = [message for title, message in by_title if title == "E104"]
-    for value in ("\\x1b[31mred%0A", "x\\x0a::add-mask::leak", "y\\x0d\\x0a::error file=cases/z.md,line=1::forged"):
+    for value in ("\\t[31mred%0A", "x\\x0a::add-mask::leak", "y\\x0d\\x0a::error file=cases/z.md,line=1::forged"):
         assert any(message.startswith(f"unknown mechanism '{value}'") for message in messages), (value, messages)
     assert {t for t, _ in by_title} == {"E104", "E110", "W201"}
     # Every line starts a single workflow command of our own; nothing else starts with '::'.

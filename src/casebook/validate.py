@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -14,6 +15,7 @@ import jsonschema
 from .frontmatter import Document
 from .model import Case
 from .problems import Problem, error, warning
+from .sanitize import inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
@@ -167,7 +169,7 @@ def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
 def date_problems(doc: Document, key: str) -> list[Problem]:
     """E108 when the "YYYY-MM-DD" string under ``key`` is not a real date (the schema checks the form)."""
     value = doc.meta.get(key)
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
@@ -237,6 +239,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
+    problems += _raw_html_problems(doc)
     for index, line in enumerate(doc.body.split("\n")):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
@@ -244,6 +247,34 @@ def _body_problems(doc: Document) -> list[Problem]:
         if PLACEHOLDER in text:
             where = ".".join(str(p) for p in path)
             problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
+    return problems
+
+
+def _raw_html_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    reported: set[int] = set()
+    findings = inspect_body(doc.body)
+    for image in findings.external_images:
+        problems.append(
+            warning(
+                doc.path, doc.body_line + image.line - 1, "W204",
+                f"image '{image.fragment}' is on another site: it is not shown, because readers' browsers would "
+                "contact that site",
+            )
+        )
+    for raw in findings.raw_html:
+        if raw.line in reported or raw.fragment.startswith("</"):
+            continue
+        reported.add(raw.line)
+        fragment = raw.fragment.strip().split("\n", 1)[0]
+        shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
+        problems.append(
+            warning(
+                doc.path, doc.body_line + raw.line - 1, "W203",
+                f"raw HTML '{shown}': the site keeps only plain formatting tags and removes scripts, styles, "
+                "frames, forms and event handlers; write Markdown instead",
+            )
+        )
     return problems
 
 
