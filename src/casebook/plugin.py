@@ -143,12 +143,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.docs_prefix = docs_prefix
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
+        uncited = 0
         for problem in catalogue.problems:
             if problem.code == UNCITED and self.config.uncited == "info":
-                # Every entry is listed on /bibliography/; `casebook validate --uncited` lists these as warnings.
-                log.info(problem.format_text())
+                uncited += 1  # every entry is still listed on /bibliography/
             else:
                 (log.error if problem.is_error else log.warning)(problem.format_text())
+        if uncited:
+            log.info(
+                f"{uncited} bibliography entries are not cited by any case, brief or page; "
+                "list them with 'casebook validate --uncited'"
+            )
         bib = catalogue.bibliography
         if bib is not None:
             self.citation_state.labels = bib.labels()  # formats every entry, once per bibliography content
