@@ -471,3 +471,19 @@ def test_a_first_time_contributor_gets_a_validated_case_with_the_commands_given(
     whole = casebook("validate", "--format", "github", cwd=clone)
     assert whole.returncode == 0, whole.stdout
     assert f"cases/{slug}.md" not in whole.stdout
+
+
+def test_ci_run_installs_what_a_clean_debian_lacks_then_runs_make_test(tmp_path: Path) -> None:
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.rstrip().endswith("exec make test")
+    assert "playwright install" not in script
+    # Detect what is missing with the script's own lines, on a PATH holding only python3.
+    detect = script[script.index('missing=""'):script.index('if [ -n "$missing" ]')] + 'echo "$missing"\n'
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python3").symlink_to(sys.executable)
+    result = subprocess.run(["/bin/sh", "-c", detect], env={"PATH": str(bare)}, capture_output=True, text=True)
+    missing = result.stdout.split()
+    # The suite needs make, git (it copies the tracked files) and chromium; Debian ships venv apart from Python.
+    assert {"make", "git", "chromium"} <= set(missing), result.stdout + result.stderr
+    assert all(re.fullmatch(r"[a-z0-9.+-]+", name) for name in missing)
