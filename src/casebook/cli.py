@@ -170,8 +170,10 @@ def _cmd_portable(args: argparse.Namespace) -> int:
               "give a new or empty folder", file=sys.stderr)
         return 1
     catalogue = load_catalogue(Settings(root=root))
+    # As in 'validate': entries nothing cites are legitimate, and listed only by 'validate --uncited'.
     for problem in catalogue.problems:
-        print(problem.format_text(), file=sys.stderr)
+        if problem.code != UNCITED:
+            print(problem.format_text(), file=sys.stderr)
     if catalogue.errors:
         print("casebook portable: nothing written; fix the errors above first", file=sys.stderr)
         return 1
