@@ -118,3 +118,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     result = run_mkdocs(site, "build")
     assert result.returncode == 0, result.stderr
     return site, result
+
+
+def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag in ``html`` with its attributes, as a browser's tokenizer sees them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    parser = Collector(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found
