@@ -31,7 +31,10 @@ def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_f
 
 
 def run_mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+    env = dict(
+        os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=site, env=env, capture_output=True, text=True, timeout=600,

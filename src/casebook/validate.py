@@ -55,7 +55,8 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     props["countries"]["items"] = {"enum": sorted(country_codes())}
     props["policy_areas"]["items"] = {"enum": sorted(taxonomy.policy_areas)}
     props["mechanisms"]["items"] = {"enum": sorted(taxonomy.mechanisms)}
-    return schema
+    result: dict[str, Any] = schema
+    return result
 
 
 @cache
@@ -220,7 +221,8 @@ def _body_problems(doc: Document) -> list[Problem]:
             wanted = section.casefold()
             if wanted not in present:
                 problems.append(
-                    error(doc.path, doc.body_line, "E120", f"missing section '## {section}' (required for {kind} cases)")
+                    error(doc.path, doc.body_line, "E120",
+                          f"missing section '## {section}' (required for {kind} cases)")
                 )
                 continue
             found = present.index(wanted)
