@@ -31,7 +31,10 @@ def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_f
 
 
 def run_mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+    env = dict(
+        os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=site, env=env, capture_output=True, text=True, timeout=600,
@@ -118,3 +121,19 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     result = run_mkdocs(site, "build")
     assert result.returncode == 0, result.stderr
     return site, result
+
+
+def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag in ``html`` with its attributes, as a browser's tokenizer sees them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    parser = Collector(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found

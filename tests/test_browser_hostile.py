@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 
 #: Pages that show hostile text: every accepted case and the listings that name them.
 PAGES = [f"cases/{a.name.removesuffix('.md')}/" for a in ACCEPTED] + [
-    "", "cases/", "countries/", "countries/mx/", "mechanisms/one-stop-shop/", "policy-areas/health/", "matrix/", "bibliography/",
+    "", "cases/", "countries/", "countries/mx/", "mechanisms/one-stop-shop/", "policy-areas/health/", "matrix/",
+    "bibliography/",
 ]
 
 

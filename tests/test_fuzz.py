@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,7 +10,7 @@ from casebook.loader import slug_problem
 from casebook.sanitize import ALLOWED_TAGS, find_raw_html, inspect_body, sanitize_html
 from casebook.taxonomy import load_taxonomy
 from casebook.validate import validate_document
-from conftest import REPO
+from conftest import REPO, start_tags
 
 TAXONOMY, _ = load_taxonomy(REPO / "taxonomy")
 
@@ -147,23 +145,12 @@ HTMLISH = st.lists(
 @given(st.one_of(st.text(max_size=300), HTMLISH))
 def test_sanitizer_never_raises_and_never_lets_script_through(html: str) -> None:
     clean = sanitize_html(html)
-    parsed = _Elements()
-    parsed.feed(clean)
-    parsed.close()
-    for tag, attrs in parsed.elements:
+    for tag, attrs in start_tags(clean):
         assert tag in ALLOWED_TAGS
         for name, value in attrs:
             assert not name.startswith("on") and name != "style"
             assert "javascript" not in (value or "").lower().replace("\t", "").replace("\n", "")
 
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, attrs))
 
 
 @fuzz(300)

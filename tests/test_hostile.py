@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import subprocess
 import time
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ from casebook.catalogue import Settings, load_catalogue
 from casebook.frontmatter import read_document
 from casebook.taxonomy import load_taxonomy
 from casebook.validate import validate_document
-from conftest import REPO, build, make_site
+from conftest import REPO, build, make_site, start_tags
 from hostile_cases import ACCEPTED, BAD_NAMES, BODY_LINE, REJECTED, Hostile, write_bad_names
 
 TAXONOMY, _ = load_taxonomy(REPO / "taxonomy")
@@ -112,14 +111,6 @@ def _tree(root: Path) -> dict[str, int]:
 # --- The accepted files, built: what the reader gets.
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, attrs))
-
 
 def article(site: Path, slug: str) -> str:
     """The page content of a built case page (from its header card on, without the theme's chrome)."""
@@ -136,9 +127,7 @@ FORBIDDEN_TAGS = {"script", "iframe", "object", "embed", "form", "input", "butto
 def test_built_case_content_holds_only_allowed_markup(hostile_site: tuple[Path, object], hostile: Hostile) -> None:
     site, _ = hostile_site
     content = article(site, hostile.name.removesuffix(".md"))
-    collector = _Collector()
-    collector.feed(content)
-    for tag, attrs in collector.elements:
+    for tag, attrs in start_tags(content):
         assert tag not in FORBIDDEN_TAGS, tag
         for name, value in attrs:
             assert not name.startswith("on") and name not in ("style", "target", "ping", "srcset", "formaction")
@@ -252,9 +241,7 @@ def test_hostile_bibliography_entries_are_inert_in_the_built_pages(hostile_site:
     assert "&lt;script&gt;window.__pwned=4&lt;/script&gt;" in content
     assert 'href="https://example.org/%22%20onmouseover=%22window.__pwned=2"' in content
     page = (site / "site/bibliography/index.html").read_text(encoding="utf-8")
-    collector = _Collector()
-    collector.feed(page[page.index('<ol class="cb-bibliography">') :])
-    for _tag, attrs in collector.elements:
+    for _tag, attrs in start_tags(page[page.index('<ol class="cb-bibliography">') :]):
         for name, value in attrs:
             assert not name.startswith("on") and name != "style"
             if name == "href":

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from casebook.bibliography import bibliography_markdown, load_bibliography, parse_bibliography, references_html
+from conftest import start_tags
 
 BIB = Path(__file__).parent / "hostile" / "bib"
 
@@ -31,21 +31,10 @@ EXPECTED: dict[str, tuple[list[tuple[int, str]], list[str]]] = {
 ALLOWED_TAGS = {"a", "em", "strong", "i", "b", "span", "sup", "sub", "code", "li", "ol", "ul", "div", "p", "h1"}
 
 
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, attrs))
-
 
 def assert_inert(html: str) -> None:
     """Only plain formatting and http(s) links: no script, no handler, no other scheme."""
-    parsed = _Elements()
-    parsed.feed(html)
-    parsed.close()
-    for tag, attrs in parsed.elements:
+    for tag, attrs in start_tags(html):
         assert tag in ALLOWED_TAGS, (tag, html)
         for name, value in attrs:
             assert name in ("href", "rel", "class", "id", "data-key"), (name, html)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from mkdocs.structure.files import File
 
 from casebook.plugin import check_destination
 from casebook.sanitize import ALLOWED_TAGS, find_raw_html, inspect_body, sanitize_html, unsafe_settings
-from conftest import REPO, build, make_site
+from conftest import REPO, build, make_site, start_tags
 
 
 @pytest.mark.parametrize(
@@ -57,9 +56,7 @@ from conftest import REPO, build, make_site
 )
 def test_dangerous_markup_is_removed(dirty: str) -> None:
     clean = sanitize_html(dirty)
-    parsed = _Elements()
-    parsed.feed(clean)
-    for tag, attrs in parsed.elements:
+    for tag, attrs in start_tags(clean):
         assert tag in ALLOWED_TAGS, (dirty, clean)
         for name, value in attrs:
             assert not name.startswith(("on", "data-md-")), (dirty, clean)
@@ -70,14 +67,6 @@ def test_dangerous_markup_is_removed(dirty: str) -> None:
     # Whatever text is left is text: no markup can hide in it.
     assert "<script" not in clean.lower() and "<img src=x" not in clean
 
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.elements: list[tuple[str, list[tuple[str, str | None]]]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.elements.append((tag, attrs))
 
 
 def test_site_markup_survives_unchanged() -> None:

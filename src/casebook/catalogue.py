@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Bibliography, check_citations, load_bibliography
-from .briefs import check_briefs, validate_brief
+from .briefs import validate_brief
 from .citations import Citation, scan_citations
 from .frontmatter import Document, read_document
 from .loader import check_given_path, discover, read_case_file
@@ -105,7 +105,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
                 catalogue.briefs.append(brief)
             elif not doc.problems:
                 unbuilt[display] = _document_citations(doc)
-        clashes = check_briefs(catalogue.briefs)
+        clashes = check_collection(catalogue.briefs)
         problems += clashes
         rejected = {p.path for p in clashes}
         catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)

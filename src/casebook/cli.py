@@ -55,7 +55,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs}
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
+        if args.strict and warnings:
+            summary += " (warnings count as errors with --strict)"
+        print(summary, file=sys.stderr)
         if uncited and not args.uncited:
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)

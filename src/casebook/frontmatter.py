@@ -73,7 +73,7 @@ class _StrictLoader(yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         line = event.start_mark.line
         if isinstance(event, AliasEvent):
             raise _Refused(line, "E014", "aliases (*name) are not allowed in front-matter; write the value out")

@@ -22,9 +22,9 @@ from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from .cite import CaseCitation, cite_case, cite_markdown
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
-from .sanitize import sanitize_html, unsafe_settings
 from .model import Case
 from .readers import UNINDEXED, generated_files, with_map
+from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
@@ -55,7 +55,7 @@ def check_destination(file: File, config: MkDocsConfig) -> None:
         raise PluginError(f"casebook: generated file '{file.src_uri}' would be written outside site_dir")
 
 
-class CasebookPlugin(BasePlugin[CasebookConfig]):
+class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.catalogue: Catalogue | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 
 from .frontmatter import Document
-from .model import Case
+from .model import Case, Record
 from .problems import Problem, error, warning
 from .sanitize import inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
@@ -55,7 +55,8 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     props["countries"]["items"] = {"enum": sorted(country_codes())}
     props["policy_areas"]["items"] = {"enum": sorted(taxonomy.policy_areas)}
     props["mechanisms"]["items"] = {"enum": sorted(taxonomy.mechanisms)}
-    return schema
+    result: dict[str, Any] = schema
+    return result
 
 
 @cache
@@ -220,7 +221,8 @@ def _body_problems(doc: Document) -> list[Problem]:
             wanted = section.casefold()
             if wanted not in present:
                 problems.append(
-                    error(doc.path, doc.body_line, "E120", f"missing section '## {section}' (required for {kind} cases)")
+                    error(doc.path, doc.body_line, "E120",
+                          f"missing section '## {section}' (required for {kind} cases)")
                 )
                 continue
             found = present.index(wanted)
@@ -305,16 +307,15 @@ def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Cas
     return case, problems
 
 
-def check_collection(cases: list[Case]) -> list[Problem]:
-    """Checks across files: slugs unique, also ignoring case."""
+def check_collection(records: Sequence[Record]) -> list[Problem]:
+    """Checks across files of one kind: slugs unique, also ignoring case."""
     problems: list[Problem] = []
-    seen: dict[str, Case] = {}
-    for case in sorted(cases, key=lambda c: c.path):
-        key = case.slug.casefold()
+    seen: dict[str, Record] = {}
+    for record in sorted(records, key=lambda r: r.path):
+        key = record.slug.casefold()
         if key in seen:
-            problems.append(
-                error(case.path, 1, "E112", f"slug '{case.slug}' clashes with {seen[key].path} (names must differ by more than case)")
-            )
+            message = f"slug '{record.slug}' clashes with {seen[key].path} (names must differ by more than case)"
+            problems.append(error(record.path, 1, "E112", message))
         else:
-            seen[key] = case
+            seen[key] = record
     return problems
