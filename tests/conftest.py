@@ -31,7 +31,10 @@ def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_f
 
 
 def run_mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1", PYTHONWARNINGS="ignore::DeprecationWarning")
+    env = dict(
+        os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1",
+        PYTHONWARNINGS="ignore::DeprecationWarning",
+    )
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args],
         cwd=site, env=env, capture_output=True, text=True, timeout=600,
@@ -97,3 +100,40 @@ def browser():  # type: ignore[no-untyped-def]
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+# --- The hostile-input site: every accepted hostile case, built once per session ---
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The fixture site plus every accepted hostile case, built (not --strict: they carry W203 warnings)."""
+    from hostile_cases import ACCEPTED, BIB_FOR_SITE
+
+    site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
+    bib = FIXTURES.parent / "hostile" / "bib"
+    (site / "bibliography.bib").write_text("\n".join((bib / n).read_text(encoding="utf-8") for n in BIB_FOR_SITE))
+    # Without a repository link: Material would ask api.github.com for its star count, and the browser test
+    # fails on any request that leaves 127.0.0.1.
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = run_mkdocs(site, "build")
+    assert result.returncode == 0, result.stderr
+    return site, result
+
+
+def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Every start tag in ``html`` with its attributes, as a browser's tokenizer sees them."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, attrs))
+
+    parser = Collector(convert_charrefs=True)
+    parser.feed(html)
+    parser.close()
+    return found

@@ -323,6 +323,7 @@ def test_a_serve_style_rebuild_with_an_unchanged_bibliography_does_no_pybtex_wor
 def test_tex_quotes_become_typographic_quotes() -> None:
     from casebook.bibliography import decode_latex
 
-    assert decode_latex("Moving from `Why' to `How': factors") == "Moving from \u2018Why\u2019 to \u2018How\u2019: factors"
+    expected = "Moving from \u2018Why\u2019 to \u2018How\u2019: factors"
+    assert decode_latex("Moving from `Why' to `How': factors") == expected
     assert decode_latex("Its ``Correlates''") == "Its \u201cCorrelates\u201d"
     assert decode_latex("the state's role") == "the state's role"

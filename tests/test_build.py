@@ -30,7 +30,8 @@ def test_an_invalid_case_fails_the_strict_build_naming_file_and_line(tmp_path: P
     site = make_site(tmp_path / "s", {"mx-social-programme.md": bad})
     result = build(site)
     assert result.returncode != 0
-    assert "cases/mx-social-programme.md:8: E104 unknown mechanism 'one-stop' (did you mean 'one-stop-shop'?)" in result.stderr
+    expected = "cases/mx-social-programme.md:8: E104 unknown mechanism 'one-stop' (did you mean 'one-stop-shop'?)"
+    assert expected in result.stderr
 
 
 def test_hostile_title_is_escaped_in_the_case_page(tmp_path: Path) -> None:

@@ -58,3 +58,52 @@ def test_new_refuses_bad_input_and_existing_files(site: Path) -> None:
     again = casebook("new", "mx-social-programme", "--country", "MX", "--mechanism", "task-force",
                      "--start", "2000", cwd=site)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+TEN_MISTAKES = """---
+title: "Ten mistakes"
+summary: "Synthetic test case with ten deliberate front-matter mistakes and one unknown citation."
+type: "in-dept"
+status: "published"
+countries: ["NO", "XX"]
+policy_areas: ["helth"]
+mechanisms: ["one-stop"]
+coordination:
+  direction: ["diagonal"]
+  modes: ["hierarchy"]
+  levels: ["national"]
+period:
+  start: 2010
+  end: 2005
+organisations:
+  - name: "Ministry"
+    acronym: 12
+authors: []
+references: ["nokey-1999"]
+updated: "2026-13-45"
+template: "404.html"
+---
+
+Synthetic body with a citation [@no-such-key-2020, p. 3].
+"""
+
+
+def test_one_run_reports_every_mistake_with_its_line_also_unknown_citations(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s", {"ten-mistakes.md": TEN_MISTAKES})
+    (site / "bibliography.bib").write_text("@book{key2020, title={A Book}, author={Doe, Jane}, year={2020}}\n")
+    for args in (("validate",), ("validate", "cases/ten-mistakes.md")):
+        result = casebook(*args, cwd=site)
+        assert result.returncode == 1
+        found = [line.split(" ", 2)[:2] for line in result.stdout.splitlines()]
+        assert found == [
+            ["cases/ten-mistakes.md:4:", "E103"], ["cases/ten-mistakes.md:6:", "E106"],
+            ["cases/ten-mistakes.md:7:", "E105"], ["cases/ten-mistakes.md:8:", "E104"],
+            ["cases/ten-mistakes.md:10:", "E103"], ["cases/ten-mistakes.md:15:", "E107"],
+            ["cases/ten-mistakes.md:18:", "E103"], ["cases/ten-mistakes.md:19:", "E103"],
+            # A file that fails validation still has its citations checked: one run, every problem.
+            ["cases/ten-mistakes.md:20:", "E305"],
+            ["cases/ten-mistakes.md:21:", "E108"], ["cases/ten-mistakes.md:22:", "E102"],
+            ["cases/ten-mistakes.md:25:", "E305"],
+        ], result.stdout
+    # The NO in the list is Norway, not a mistake.
+    assert "'NO'" not in result.stdout

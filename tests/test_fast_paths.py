@@ -62,7 +62,8 @@ def test_fast_reader_is_used_and_gives_values_and_lines() -> None:
         "a:\n  b:\n    c:\n      d:\n        e:\n          f:\n            g:\n              h:\n"
         "                i: 1", "[a, [b, [c, [d, [e, [f, [g, [h, [i]]]]]]]]]", "a: [1, 2", "a: 'x", "{a: 1}: 2",
         "? [a]\n: 1", "- a\n- b", "a: |\n  x\n  y\n", "a: >-\n  x\n", "a: ~\nb: null\nc:\nd: ''",
-        "a: 0x10\nb: +5\nc: -0", "a: |#\n  x", "a\t", "a: b\t# c",
+        "a: 0x10\nb: +5\nc: -0", "a: |#\n  x", "a\t", "a: b\t# c", 'a: "\\e"', 'a: "x\\u202ey"', '"\\x01": 1',
+        'a: ["\\0"]', 'a: "\\u2028"', 'a: "\\ufeff"',
         "a: 1_000\nb: 1e3\nc: .inf", "a: yes\nb: No\nc: on", "%YAML 1.1\n---\na: 1", "a: b: c", "a:\n- b\n c",
         "key with spaces: v", "'quoted key': v", "1: one\n2: two", "a: \"\\u00e9\\x41\"", "a: \u00e9t\u00e9",
         "a: [x,\n  y]", "  a: 1\n b: 2", "- - a\n  - b\n- c", "a: @x", "a: `x`", "a: x # comment\n# c\nb: y",
@@ -244,3 +245,18 @@ def test_related_cases_from_the_index_match_a_ranking_of_every_pair(
     for case in cases:
         got = [(c.slug, m, p) for c, m, p in related_cases(case, cases, limit, index=index)]
         assert got == brute_force_related(case, cases, limit)
+
+
+CHARS = st.sampled_from(["a", "é", "\n", "\r", "\t", "\x00", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\xab", "–",
+                         "\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\ufffe", "\uffff", "€", "😀"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CHARS, max_size=30).map("".join))
+def test_quick_byte_test_finds_every_refused_character(text: str) -> None:
+    data = text.encode("utf-8")
+    decoded, problems = frontmatter.decode(data, "cases/x.md")
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    reference = body.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    assert (frontmatter._CONTROL.search(reference) is not None) == bool(problems)
+    assert decoded == (None if problems else reference)

@@ -19,7 +19,10 @@ def codes(data: bytes) -> list[tuple[int, str]]:
 
 def test_norway_stays_a_string_and_scalars_keep_their_text() -> None:
     d = read_document(
-        doc("countries: [NO, no, yes]\nupdated: 2007-01-01\nhex: 0x7E3\noct: 033\nsexa: 33:39\nsci: 2.0e+3\nflag: true"),
+        doc(
+            "countries: [NO, no, yes]\nupdated: 2007-01-01\nhex: 0x7E3\noct: 033\nsexa: 33:39\n"
+            "sci: 2.0e+3\nflag: true"
+        ),
         "cases/x.md",
     )
     assert d.problems == []

@@ -109,6 +109,14 @@ def test_portable_refuses_a_folder_with_files_and_a_catalogue_with_errors(tmp_pa
     assert not (tmp_path / "new").exists()
 
 
+def test_portable_keeps_quiet_about_uncited_entries_as_validate_does(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "bibliography.bib").write_text("@book{key2020, title={A Book}, author={Doe, Jane}, year={2020}}\n")
+    result = casebook("portable", "--out", str(tmp_path / "out"), cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "W301" not in result.stderr and result.stderr == ""
+
+
 def test_write_portable_site_is_deterministic(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
     catalogue = load_catalogue(Settings(root=site))

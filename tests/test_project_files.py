@@ -197,7 +197,7 @@ type: "profile"
 status: "draft"
 countries: ["NO"]
 policy_areas: ["health"]
-mechanisms: ["x\\n::add-mask::leak", "y\\r\\n::error file=cases/z.md,line=1::forged", "\\e[31mred%0A", "a::b,c:d"]
+mechanisms: ["x\\n::add-mask::leak", "y\\r\\n::error file=cases/z.md,line=1::forged", "\\t[31mred%0A", "a::b,c:d"]
 period:
   start: 2001
 authors: ["Synthetic"]
@@ -224,7 +224,7 @@ def test_validate_format_github_output_is_well_formed_for_hostile_content(tmp_pa
     assert files == ["cases/a,b:c.md", "cases/no-hostile.md"]
     by_title = sorted((m["title"], unescape_data(m["message"])) for m in parsed if m)
     messages = [message for title, message in by_title if title == "E104"]
-    for value in ("\\x1b[31mred%0A", "x\\x0a::add-mask::leak", "y\\x0d\\x0a::error file=cases/z.md,line=1::forged"):
+    for value in ("\\t[31mred%0A", "x\\x0a::add-mask::leak", "y\\x0d\\x0a::error file=cases/z.md,line=1::forged"):
         assert any(message.startswith(f"unknown mechanism '{value}'") for message in messages), (value, messages)
     assert {t for t, _ in by_title} == {"E104", "E110", "W201"}
     # Every line starts a single workflow command of our own; nothing else starts with '::'.
@@ -471,3 +471,19 @@ def test_a_first_time_contributor_gets_a_validated_case_with_the_commands_given(
     whole = casebook("validate", "--format", "github", cwd=clone)
     assert whole.returncode == 0, whole.stdout
     assert f"cases/{slug}.md" not in whole.stdout
+
+
+def test_ci_run_installs_what_a_clean_debian_lacks_then_runs_make_test(tmp_path: Path) -> None:
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.rstrip().endswith("exec make test")
+    assert "playwright install" not in script
+    # Detect what is missing with the script's own lines, on a PATH holding only python3.
+    detect = script[script.index('missing=""'):script.index('if [ -n "$missing" ]')] + 'echo "$missing"\n'
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python3").symlink_to(sys.executable)
+    result = subprocess.run(["/bin/sh", "-c", detect], env={"PATH": str(bare)}, capture_output=True, text=True)
+    missing = result.stdout.split()
+    # The suite needs make, git (it copies the tracked files) and chromium; Debian ships venv apart from Python.
+    assert {"make", "git", "chromium"} <= set(missing), result.stdout + result.stderr
+    assert all(re.fullmatch(r"[a-z0-9.+-]+", name) for name in missing)

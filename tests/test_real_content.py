@@ -91,3 +91,28 @@ def test_the_brief_prints_as_two_to_four_pages(real_site: Path, browser) -> None
         page.close()
     finally:
         shutdown()
+
+
+@pytest.mark.browser
+def test_reference_lists_have_no_markers_and_the_map_fills_the_column(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    base, shutdown = serve_directory(real_site / "site")
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # Material's list styles would draw a bullet over the first letter of each hanging-indented reference.
+        for path in ("cases/mx-oportunidades/", f"briefs/{BRIEF}/", "bibliography/"):
+            page.goto(base + path)
+            markers = page.evaluate(
+                """() => [...document.querySelectorAll('.cb-references > li, .cb-bibliography > li')]
+                    .map(li => getComputedStyle(li).listStyleType)"""
+            )
+            assert markers and set(markers) == {"none"}, (path, set(markers))
+        # Material shrinks a figure to its caption's width; the map takes the whole content column.
+        page.goto(base + "countries/")
+        widths = page.evaluate(
+            """() => [document.querySelector('svg.cb-map').getBoundingClientRect().width,
+                      document.querySelector('.md-content .md-typeset').getBoundingClientRect().width]"""
+        )
+        assert widths[0] >= 0.9 * widths[1], widths
+        page.close()
+    finally:
+        shutdown()

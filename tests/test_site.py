@@ -123,6 +123,10 @@ def test_country_pages_list_their_cases_grouped_by_mechanism(built: Path) -> Non
     assert "<h1 id=\"mexico\">Mexico" in mexico
     for label in ("One-stop shop", "Cross-sectoral policy programme"):
         assert label in mexico
+    # A case listed under two mechanisms links from both, with its summary shown once.
+    body = article(built / "site/countries/mx/index.html")
+    assert body.count('href="../../cases/mx-one-stop/"') == 2
+    assert body.count("Synthetic fixture: a case made up for tests.") == 1
     # Guatemala has only a draft: no page, no entry.
     assert not (built / "site/countries/gt").exists()
     index = article(built / "site/countries/index.html")

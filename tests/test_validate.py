@@ -85,7 +85,8 @@ def test_bad_file_names_are_rejected(tmp_path: Path) -> None:
     del body
     site = make_site(tmp_path / "s", keep_fixture_cases=False)
     cases = site / "cases"
-    for name in ["Upper.md", "with space.md", "caf\u00e9.md", "index.md", "a--b.md", "x.MD", "notes.txt", "a" * 81 + ".md"]:
+    names = ["Upper.md", "with space.md", "caf\u00e9.md", "index.md", "a--b.md", "x.MD", "notes.txt", "a" * 81 + ".md"]
+    for name in names:
         (cases / name).write_text("---\n---\n", encoding="utf-8")
     (cases / "sub").mkdir()
     (cases / "link.md").symlink_to("/etc/passwd")

@@ -43,6 +43,7 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import dashify
 from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
+from .frontmatter import _CONTROL
 from .problems import Problem, error, warning
 from .taxonomy import suggest
 
@@ -635,6 +636,14 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
             "(in JabRef: File > Library properties > Encoding; in Zotero export with 'Unicode (UTF-8)')",
         )])
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control is not None:
+        # Terminal escapes, NUL, bidi overrides...: refused as in case files (they would reach every page).
+        char = control.group()
+        line = text.count("\n", 0, control.start()) + 1
+        name = unicodedata.name(char, "control character")
+        return Bibliography(display, digest, None, problems=[error(
+            display, line, "E301", f"invisible character U+{ord(char):04X} ({name}) is not allowed; delete it")])
     problems: list[Problem] = []
     positions = scan_entries(text)
     lines: dict[str, int] = {}

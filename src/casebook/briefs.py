@@ -80,24 +80,6 @@ def validate_brief(
     return brief, problems
 
 
-def check_briefs(briefs: list[Brief]) -> list[Problem]:
-    """Checks across briefs: slugs unique, also ignoring case."""
-    problems: list[Problem] = []
-    seen: dict[str, Brief] = {}
-    for brief in sorted(briefs, key=lambda b: b.path):
-        key = brief.slug.casefold()
-        if key in seen:
-            problems.append(
-                error(
-                    brief.path, 1, "E112",
-                    f"slug '{brief.slug}' clashes with {seen[key].path} (names must differ by more than case)",
-                )
-            )
-        else:
-            seen[key] = brief
-    return problems
-
-
 def newest_first(briefs: list[Brief]) -> list[Brief]:
     """Briefs by date, newest first; briefs of the same date by slug."""
     by_slug = sorted(briefs, key=lambda b: b.slug)

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .bibliography import Bibliography, check_citations, load_bibliography
-from .briefs import check_briefs, validate_brief
+from .briefs import validate_brief
 from .citations import Citation, scan_citations
-from .frontmatter import read_document
+from .frontmatter import Document, read_document
 from .loader import check_given_path, discover, read_case_file
 from .model import Brief, Case
 from .problems import Problem, sort_problems
@@ -83,7 +83,10 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
                 brief_targets.append((path, display))
             else:
                 targets.append((path, display))
-    cases, found = _load_cases(targets, taxonomy)
+    # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
+    # reports every problem of a file.
+    unbuilt: dict[str, list[Citation]] = {}
+    cases, found = _load_cases(targets, taxonomy, unbuilt)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -100,11 +103,13 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)
-        clashes = check_briefs(catalogue.briefs)
+            elif not doc.problems:
+                unbuilt[display] = _document_citations(doc)
+        clashes = check_collection(catalogue.briefs)
         problems += clashes
         rejected = {p.path for p in clashes}
         catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)
-    problems += _check_bibliography(catalogue, whole_project=paths is None)
+    problems += _check_bibliography(catalogue, whole_project=paths is None, unbuilt=unbuilt)
     catalogue.problems = sort_problems(problems)
     return catalogue
 
@@ -115,6 +120,17 @@ def case_citations(item: Case | Brief) -> list[Citation]:
     for i, key in enumerate(item.references):
         line = item.lines.get(("references", i)) or item.lines.get(("references",)) or 1
         found.append(Citation(str(key), line))
+    return found
+
+
+def _document_citations(doc: Document) -> list[Citation]:
+    """The citations of a parsed file that failed validation (inline ones, then ``references`` given as text)."""
+    found = scan_citations(doc.body, doc.body_line)
+    references = doc.meta.get("references")
+    if isinstance(references, list):
+        for i, key in enumerate(references):
+            if isinstance(key, str):
+                found.append(Citation(key, doc.lines.get(("references", i)) or doc.lines.get(("references",)) or 1))
     return found
 
 
@@ -135,10 +151,14 @@ def document_citations(path: Path, display: str) -> tuple[list[Citation], str | 
     return scan_citations(text, 1), title
 
 
-def _check_bibliography(catalogue: Catalogue, *, whole_project: bool) -> list[Problem]:
+def _check_bibliography(
+    catalogue: Catalogue, *, whole_project: bool, unbuilt: dict[str, list[Citation]] | None = None
+) -> list[Problem]:
     """Collect every citation (cases, briefs, hand-written pages) and check it against the bibliography.
 
-    Entries nothing cites are only reported when the whole project was read.
+    ``unbuilt`` holds the citations of files that failed validation: checked, but kept out of
+    ``catalogue.citations`` (no page of theirs is built to be "cited by"). Entries nothing cites are only reported
+    when the whole project was read.
     """
     settings = catalogue.settings
     items: list[Case | Brief] = [*catalogue.cases, *catalogue.briefs]
@@ -160,10 +180,12 @@ def _check_bibliography(catalogue: Catalogue, *, whole_project: bool) -> list[Pr
         return []
     bib = load_bibliography(bib_path, settings.bibliography)
     catalogue.bibliography = bib
-    return list(bib.problems) + check_citations(bib, catalogue.citations, uncited=whole_project)
+    return list(bib.problems) + check_citations(bib, {**(unbuilt or {}), **catalogue.citations}, uncited=whole_project)
 
 
-def _load_cases(targets: list[tuple[Path, str]], taxonomy: Taxonomy) -> tuple[list[Case], list[Problem]]:
+def _load_cases(
+    targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None
+) -> tuple[list[Case], list[Problem]]:
     problems: list[Problem] = []
     cases: list[Case] = []
     for path, display in targets:
@@ -172,6 +194,8 @@ def _load_cases(targets: list[tuple[Path, str]], taxonomy: Taxonomy) -> tuple[li
         problems += found
         if case is not None:
             cases.append(case)
+        elif unbuilt is not None and not doc.problems:
+            unbuilt[display] = _document_citations(doc)
     clashes = check_collection(cases)
     problems += clashes
     rejected = {p.path for p in clashes}

@@ -55,7 +55,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs}
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        print(summary + (" (warnings count as errors with --strict)" if args.strict and warnings else ""), file=sys.stderr)
+        if args.strict and warnings:
+            summary += " (warnings count as errors with --strict)"
+        print(summary, file=sys.stderr)
         if uncited and not args.uncited:
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)
@@ -170,8 +172,10 @@ def _cmd_portable(args: argparse.Namespace) -> int:
               "give a new or empty folder", file=sys.stderr)
         return 1
     catalogue = load_catalogue(Settings(root=root))
+    # As in 'validate': entries nothing cites are legitimate, and listed only by 'validate --uncited'.
     for problem in catalogue.problems:
-        print(problem.format_text(), file=sys.stderr)
+        if problem.code != UNCITED:
+            print(problem.format_text(), file=sys.stderr)
     if catalogue.errors:
         print("casebook portable: nothing written; fix the errors above first", file=sys.stderr)
         return 1

@@ -19,7 +19,7 @@ class DiscussionConfig(base.Config):  # type: ignore[no-untyped-call]
     lang = c.Type(str, default="en")
 
 
-class CasebookConfig(base.Config):
+class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     cases_dir = c.Type(str, default="cases")
     taxonomy_dir = c.Type(str, default="taxonomy")
     bibliography = c.Type(str, default="bibliography.bib")

@@ -12,6 +12,7 @@ It also records the file line of every key and list item.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,9 +41,15 @@ MAX_INT_DIGITS = 12
 Path = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-#: The same characters as bytes: in UTF-8 they only ever stand for themselves.
+#: Characters refused anywhere in a case file: C0 and C1 controls (terminal escapes, NUL), the Unicode
+#: line and paragraph separators (YAML counts them as line breaks), bidirectional embeddings,
+#: overrides and isolates (they make text display differently from what it is), a byte-order mark
+#: after the start, and the non-characters U+FFFE/U+FFFF. Tabs and line breaks are allowed.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+#: A quick test on the UTF-8 bytes for the same characters (a regex search over a long text is slow):
+#: the ASCII ones stand for themselves; every other one starts with one of these byte sequences.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_PREFIXES = (b"\xc2", b"\xe2\x80", b"\xe2\x81", b"\xef\xbb\xbf", b"\xef\xbf\xbe", b"\xef\xbf\xbf")
 
 _CParser: Any
 try:  # libyaml's parser, when PyYAML was built with it
@@ -89,7 +96,7 @@ class _StrictLoader(yaml.SafeLoader):
         self._depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         line = event.start_mark.line
         if isinstance(event, AliasEvent):
             raise _Refused(line, "E014", "aliases (*name) are not allowed in front-matter; write the value out")
@@ -97,7 +104,8 @@ class _StrictLoader(yaml.SafeLoader):
             if event.anchor is not None:
                 raise _Refused(line, "E014", "anchors (&name) are not allowed in front-matter; write the value out")
             if event.tag is not None:
-                raise _Refused(line, "E015", f"YAML tags such as '{event.tag}' are not allowed in front-matter")
+                tag = event.tag.replace("tag:yaml.org,2002:", "!!")
+                raise _Refused(line, "E015", f"YAML tags such as '{tag}' are not allowed in front-matter")
         if isinstance(event, CollectionStartEvent):
             self._depth += 1
             if self._depth > MAX_DEPTH:
@@ -125,9 +133,25 @@ def _scalar_value(value: str, style: str | None) -> Any:
     return value
 
 
+#: Characters refused in values even when spelled as double-quoted escapes ("\\e", "\\u202e", "\\0"):
+#: controls and bidirectional overrides. Line and paragraph separators and U+FEFF are allowed there
+#: (they only upset line counting when raw), and so are "\\t", "\\n" and "\\r".
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def _check_escapes(node: ScalarNode) -> None:
+    match = _ESCAPED_CONTROL.search(node.value)
+    if match:
+        char = match.group()
+        name = unicodedata.name(char, "control character")
+        message = f"invisible character U+{ord(char):04X} ({name}) is not allowed, not even as an escape"
+        raise _Refused(node.start_mark.line, "E002", message)
+
+
 def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
     lines[path] = node.start_mark.line + offset
     if isinstance(node, ScalarNode):
+        _check_escapes(node)
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_build(item, path + (i,), lines, offset) for i, item in enumerate(node.value)]
@@ -137,6 +161,7 @@ def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
             key_line = key_node.start_mark.line + offset
             if not isinstance(key_node, ScalarNode):
                 raise _Refused(key_node.start_mark.line, "E020", "mapping keys must be plain words")
+            _check_escapes(key_node)
             key = key_node.value
             if key == "<<" and key_node.style is None:
                 raise _Refused(key_node.start_mark.line, "E017", "merge keys (<<) are not allowed in front-matter")
@@ -150,6 +175,13 @@ def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
             lines[path + (key,)] = key_line  # the key's line, not its value's
         return result
     raise _Refused(node.start_mark.line, "E020", "unsupported YAML node")
+
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed": " (put a value that contains ': ' in double quotes)",
+    "expected <block end>": " (check the quotes and the indentation of this line and the one before)",
+    "found character '\\t'": " (indent with spaces, not tabs)",
+}
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Path, int], list[Problem]]:
@@ -181,7 +213,8 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Pat
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset if mark is not None else offset
         reason = exc.problem or exc.context or "invalid YAML"
-        return None, lines, [error(path, line, "E012", f"YAML syntax error: {reason}")]
+        hint = next((h for key, h in _SYNTAX_HINTS.items() if key in reason), "")
+        return None, lines, [error(path, line, "E012", f"YAML syntax error: {reason}{hint}")]
     except RecursionError:
         return None, lines, [error(path, offset, "E018", "front-matter is nested too deeply")]
     except Exception as exc:  # PyYAML raises ValueError and others on some inputs
@@ -233,7 +266,7 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
         raise _Fallback
     lines[path] = _line(event) + offset
     if isinstance(event, ScalarEvent):
-        if event.style in ("|", ">") or not (event.value or event.style):
+        if event.style in ("|", ">") or not (event.value or event.style) or _ESCAPED_CONTROL.search(event.value):
             raise _Fallback  # libyaml accepts block headers such as '|#', and marks empty values elsewhere
         return _scalar_value(event.value, event.style)
     if depth >= MAX_DEPTH:
@@ -248,7 +281,7 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
         if not isinstance(key_event, ScalarEvent) or key_event.anchor is not None or key_event.tag is not None:
             raise _Fallback
         key = key_event.value
-        if (key == "<<" and not key_event.style) or key in result:
+        if (key == "<<" and not key_event.style) or key in result or _ESCAPED_CONTROL.search(key):
             raise _Fallback
         key_line = _line(key_event) + offset
         result[key] = _fast_node(get, get(), path + (key,), lines, offset, depth + 1)
@@ -259,7 +292,7 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes to text with LF line ends; refuse non-UTF-8, oversized and control characters."""
     if len(data) > MAX_FILE_BYTES:
-        return None, [error(path, 1, "E003", f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}")]
+        return None, [error(path, 1, "E003", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes")]
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -271,12 +304,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         ]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # A quick test on the bytes (a regex search over a long text is slow); the regex then finds where.
-    match = _CONTROL.search(text) if len(data.translate(None, _CONTROL_BYTES)) != len(data) else None
+    suspect = len(data.translate(None, _CONTROL_BYTES)) != len(data) or any(p in data for p in _CONTROL_PREFIXES)
+    match = _CONTROL.search(text) if suspect else None
     if match:
         line = text.count("\n", 0, match.start()) + 1
-        return None, [
-            error(path, line, "E002", f"control character U+{ord(match.group()):04X} is not allowed in a case file")
-        ]
+        char = match.group()
+        name = unicodedata.name(char, "control character")
+        message = f"invisible character U+{ord(char):04X} ({name}) is not allowed; delete it"
+        return None, [error(path, line, "E002", message)]
     return text, []
 
 
@@ -308,6 +343,9 @@ def read_document(data: bytes, path: str) -> Document:
     doc.lines[()] = 1
     if yaml_problems:
         doc.problems = yaml_problems
+        return doc
+    if value is None:
+        doc.problems = [error(path, 1, "E020", "front-matter is empty: write the fields between the '---' lines")]
         return doc
     if not isinstance(value, dict):
         doc.problems = [error(path, 2, "E020", "front-matter must be a mapping of 'key: value' lines")]

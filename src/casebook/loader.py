@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
-from .frontmatter import Document, read_document
+from .frontmatter import MAX_FILE_BYTES, Document, read_document
 from .problems import Problem, error
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -34,6 +37,14 @@ def slug_problem(name: str, display: str) -> Problem | None:
         return error(display, 1, "E114", "only '.md' case files belong in this folder")
     if len(stem) > MAX_SLUG:
         return error(display, 1, "E110", f"file name is {len(stem)} characters long; the limit is {MAX_SLUG}")
+    foreign = next((ch for ch in stem if not ch.isascii()), None)
+    if foreign is not None:
+        label = unicodedata.name(foreign, "").lower() or "a non-ASCII character"
+        return error(
+            display, 1, "E110",
+            f"file name contains '{foreign}' (U+{ord(foreign):04X}, {label}); use lowercase ASCII letters, "
+            "digits and single hyphens",
+        )
     if not SLUG.fullmatch(stem):
         hint = _slugify(stem)
         fix = f"; rename it to '{hint}.md'" if hint and hint != stem else ""
@@ -56,18 +67,27 @@ def discover(root: Path, folder: str) -> tuple[list[Path], list[Problem]]:
     base = root / folder
     problems: list[Problem] = []
     found: list[Path] = []
+    if base.is_symlink() or not base.resolve().is_relative_to(root.resolve()):
+        return [], [error(folder, 1, "E113", f"folder '{folder}' must be a real folder inside the project")]
     if not base.is_dir():
         return [], [error(folder, 1, "E005", f"folder '{folder}' does not exist")]
     for entry in sorted(base.iterdir(), key=lambda p: p.name):
         display = f"{folder}/{entry.name}"
-        if entry.name.startswith("."):
-            continue
         if entry.is_symlink():
-            problems.append(error(display, 1, "E113", "symbolic links are not allowed in the cases folder"))
+            if not entry.name.startswith("."):  # editors' lock files (.#name.md) are symlinks
+                problems.append(error(display, 1, "E113", "symbolic links are not allowed in the cases folder"))
             continue
         if entry.is_dir():
-            problems.append(error(display, 1, "E115", "sub-folders are not allowed in the cases folder"))
+            if not entry.name.startswith("."):
+                problems.append(error(display, 1, "E115", "sub-folders are not allowed in the cases folder"))
             continue
+        if not entry.is_file():
+            problems.append(error(display, 1, "E115", "only regular files belong in the cases folder"))
+            continue
+        if entry.name.startswith("."):
+            if entry.name.lower().endswith(".md"):
+                problems.append(error(display, 1, "E110", "a case file name may not start with '.' (hidden file)"))
+            continue  # .gitkeep, .DS_Store and the like
         problem = slug_problem(entry.name, display)
         if problem is not None:
             problems.append(problem)
@@ -91,11 +111,20 @@ def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem 
 
 
 def read_case_file(path: Path, display: str) -> Document:
+    """Read a case file without following a symlink or blocking on a FIFO, and parse it."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(2_000_001)
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise OSError(0, "not a regular file")
+            # Read one byte past the limit so that decode() can report the size.
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         doc = Document(path=display)
-        doc.problems = [error(display, 1, "E004", f"cannot read file: {exc.strerror}")]
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.ELOOP:
+            reason = "it is a symbolic link"
+        doc.problems = [error(display, 1, "E004", f"cannot read file: {reason}")]
         return doc
     return read_document(data, display)

@@ -1,4 +1,4 @@
-"""The catalogue's data model: a case study as read from ``cases/<slug>.md``."""
+"""The catalogue's data model: case studies from ``cases/<slug>.md`` and policy briefs from ``briefs/<slug>.md``."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from .problems import Problem
 
 
 @dataclass
-class Case:
-    """A case file whose front-matter passed validation (``problems`` holds warnings only)."""
+class Record:
+    """A content file whose front-matter passed validation (``problems`` holds warnings only)."""
 
     slug: str
     path: str  # as shown in messages and edit links, e.g. "cases/mx-oportunidades.md"
@@ -20,6 +20,9 @@ class Case:
     body_line: int = 1
     lines: dict[KeyPath, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    #: The site folder the record's page lives in.
+    section = ""
 
     @property
     def title(self) -> str:
@@ -30,16 +33,43 @@ class Case:
         return str(self.meta["summary"])
 
     @property
-    def type(self) -> str:
-        return str(self.meta["type"])
-
-    @property
     def status(self) -> str:
         return str(self.meta["status"])
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+    @property
+    def authors(self) -> list[str]:
+        return list(self.meta["authors"])
+
+    @property
+    def references(self) -> list[str]:
+        return list(self.meta.get("references") or [])
+
+    @property
+    def url(self) -> str:
+        return f"{self.section}/{self.slug}/"
+
+    def line_of(self, *path: str | int) -> int:
+        key: KeyPath = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+
+@dataclass
+class Case(Record):
+    """A case study of a coordination practice."""
+
+    section = "cases"
+
+    @property
+    def type(self) -> str:
+        return str(self.meta["type"])
 
     @property
     def countries(self) -> list[str]:
@@ -75,14 +105,6 @@ class Case:
         return list(self.meta.get("organisations") or [])
 
     @property
-    def authors(self) -> list[str]:
-        return list(self.meta["authors"])
-
-    @property
-    def references(self) -> list[str]:
-        return list(self.meta.get("references") or [])
-
-    @property
     def lessons(self) -> list[str]:
         return list(self.meta.get("lessons") or [])
 
@@ -91,46 +113,12 @@ class Case:
         value = self.meta.get("updated")
         return str(value) if value is not None else None
 
-    @property
-    def url(self) -> str:
-        return f"cases/{self.slug}/"
-
-    def line_of(self, *path: str | int) -> int:
-        key: KeyPath = tuple(path)
-        while key:
-            if key in self.lines:
-                return self.lines[key]
-            key = key[:-1]
-        return 1
-
 
 @dataclass
-class Brief:
-    """A policy brief from ``briefs/<slug>.md`` whose front-matter passed validation."""
+class Brief(Record):
+    """A policy brief that draws on cases."""
 
-    slug: str
-    path: str  # as shown in messages and edit links, e.g. "briefs/coordinating-social-programmes.md"
-    meta: dict[str, Any]
-    body: str
-    body_line: int = 1
-    lines: dict[KeyPath, int] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def title(self) -> str:
-        return str(self.meta["title"])
-
-    @property
-    def summary(self) -> str:
-        return str(self.meta["summary"])
-
-    @property
-    def status(self) -> str:
-        return str(self.meta["status"])
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == "draft"
+    section = "briefs"
 
     @property
     def audience(self) -> list[str]:
@@ -145,17 +133,5 @@ class Brief:
         return list(self.meta["key_messages"])
 
     @property
-    def authors(self) -> list[str]:
-        return list(self.meta["authors"])
-
-    @property
     def date(self) -> str:
         return str(self.meta["date"])
-
-    @property
-    def references(self) -> list[str]:
-        return list(self.meta.get("references") or [])
-
-    @property
-    def url(self) -> str:
-        return f"briefs/{self.slug}/"

@@ -24,6 +24,7 @@ from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
 from .readers import UNINDEXED, generated_files, with_map
+from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
@@ -40,7 +41,21 @@ EXTRA_JS = ["sortable.js", "search.js"]
 PAGE_JS = ["explore.js"]
 
 
-class CasebookPlugin(BasePlugin[CasebookConfig]):
+def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:
+    """Whether a generated page shows a contributor's file (a case or a brief): its HTML is then sanitized."""
+    edit_path = page.edit_path or ""
+    return any(edit_path.startswith(f"{folder.strip('/')}/") for folder in folders)
+
+
+def check_destination(file: File, config: MkDocsConfig) -> None:
+    """Refuse a generated file whose output would land outside site_dir."""
+    site_dir = Path(config.site_dir).resolve()
+    dest = Path(file.abs_dest_path).resolve()
+    if ".." in file.src_uri.split("/") or file.src_uri.startswith("/") or not dest.is_relative_to(site_dir):
+        raise PluginError(f"casebook: generated file '{file.src_uri}' would be written outside site_dir")
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
         self.catalogue: Catalogue | None = None
@@ -49,6 +64,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.search_cases: dict[str, Case] = {}
         self.search_briefs: dict[str, bool] = {}  # src_uri -> is a draft
         self.briefs_list = ""
+        #: Pages whose content comes from contributors' case files: sanitized in on_page_content.
+        self.contributed: set[str] = set()
         self.docs_prefix: str | None = None
         self.citation_state = CitationState()
         #: Case pages' "cite this case" data, read by templates/main.html through page.casebook_citation.
@@ -62,6 +79,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
         self.titles = {}
+        self.contributed = set()
         self.home = ""
         self.search_cases = {}
         self.search_briefs = {}
@@ -69,6 +87,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.case_citations = {}
         self.page_citations = {}
         self.root = Path(config.config_file_path or ".").resolve().parent
+        extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
+        unsafe = unsafe_settings(extensions, list(config.plugins))
+        if unsafe:
+            raise PluginError(
+                f"casebook: {', '.join(unsafe)} would let case files read other files or run templates; "
+                "remove it from mkdocs.yml"
+            )
+        self._check_site_dir(config)
+        if "tables" in config.markdown_extensions:
+            # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
+            config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
         # One citation extension per build; it gets the author-year labels once the bibliography is read.
         self.citation_state = CitationState()
         config.markdown_extensions = [
@@ -89,6 +118,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 config.extra_javascript.append(f"assets/casebook/{name}")
         return config
 
+    def _check_site_dir(self, config: MkDocsConfig) -> None:
+        # A build empties site_dir first: it must not hold the content it is built from.
+        site_dir = Path(config.site_dir).resolve()
+        settings = self._settings()
+        for name in (settings.cases_dir, settings.taxonomy_dir, settings.bibliography, settings.briefs_dir):
+            source = (self.root / name).resolve()
+            if source == site_dir or source.is_relative_to(site_dir) or site_dir.is_relative_to(source):
+                raise PluginError(f"casebook: site_dir '{config.site_dir}' overlaps '{name}'; build elsewhere")
+
     def _settings(self) -> Settings:
         return Settings(
             root=self.root,
@@ -105,12 +143,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.docs_prefix = docs_prefix
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
+        uncited = 0
         for problem in catalogue.problems:
             if problem.code == UNCITED and self.config.uncited == "info":
-                # Every entry is listed on /bibliography/; `casebook validate --uncited` lists these as warnings.
-                log.info(problem.format_text())
+                uncited += 1  # every entry is still listed on /bibliography/
             else:
                 (log.error if problem.is_error else log.warning)(problem.format_text())
+        if uncited:
+            log.info(
+                f"{uncited} bibliography entries are not cited by any case, brief or page; "
+                "list them with 'casebook validate --uncited'"
+            )
         bib = catalogue.bibliography
         if bib is not None:
             self.citation_state.labels = bib.labels()  # formats every entry, once per bibliography content
@@ -221,6 +264,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         inclusion = InclusionLevel.INCLUDED if page.in_nav else InclusionLevel.NOT_IN_NAV
         file = File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
         file.edit_uri = page.edit_path
+        check_destination(file, config)
+        if is_contributed(page, (self.config.cases_dir, self.config.briefs_dir)):
+            self.contributed.add(page.src_uri)
         files.append(file)
         self.titles[page.src_uri] = page.title
 
@@ -262,6 +308,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return
         for problem in run_pagefind(Path(config.site_dir)):
             log.error(problem.format_text())
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if page.file.src_uri in self.contributed:
+            return sanitize_html(html)
+        return html
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.

@@ -10,10 +10,10 @@ import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -34,7 +34,7 @@ class Problem:
 
     def format_text(self) -> str:
         kind = "" if self.is_error else "warning: "
-        return f"{safe_text(self.path)}:{self.line}: {self.code} {kind}{safe_text(self.message)}"
+        return f"{safe_path(self.path)}:{self.line}: {self.code} {kind}{safe_text(self.message, MAX_MESSAGE)}"
 
 
 def error(path: str, line: int, code: str, message: str) -> Problem:
@@ -45,28 +45,48 @@ def warning(path: str, line: int, code: str, message: str) -> Problem:
     return Problem(path, max(line, 1), code, message, Severity.WARNING)
 
 
-def safe_text(text: str) -> str:
+_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+
+#: Messages longer than this (they may echo a whole front-matter value) are cut short in logs.
+MAX_MESSAGE = 500
+
+
+def safe_text(text: str, limit: int | None = None) -> str:
     """Make contributor text safe to print on one line of a terminal or CI log.
 
     Control characters (newlines, ESC, NUL, bidi overrides...) are shown as
     ``\\xNN``/``\\uNNNN`` escapes, so a message can neither start a new log line
     (and forge a workflow command) nor send terminal escape sequences.
     """
+    if limit is not None and len(text) > limit:
+        text = text[:limit] + "…"
     out = []
     for ch in text:
         if ch == "\t":
             out.append("\\t")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+        elif unicodedata.category(ch) in _INVISIBLE:
             code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
         else:
             out.append(ch)
     return "".join(out)
 
 
-def _github_escape_data(text: str) -> str:
+def safe_path(path: str) -> str:
+    """A file name made safe like :func:`safe_text`, and never read as a workflow command.
+
+    The Actions runner treats any output line whose trimmed text starts with ``::`` or
+    ``##[`` as a command; a line of ours starts with the path, so the path never may.
+    """
+    text = safe_text(path)
+    if not text[:1].isalnum() and not text.startswith(("./", "/")):
+        text = "./" + text
+    return text
+
+
+def _github_escape_data(text: str, limit: int | None = None) -> str:
     # GitHub's own escaping for workflow command data (actions/toolkit).
-    return safe_text(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return safe_text(text, limit).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _github_escape_property(text: str) -> str:
@@ -77,17 +97,23 @@ def format_github(problem: Problem) -> str:
     """A GitHub Actions annotation (``::error file=...,line=...::message``)."""
     return (
         f"::{problem.severity.value} file={_github_escape_property(problem.path)},"
-        f"line={problem.line},title={_github_escape_property(problem.code)}::{_github_escape_data(problem.message)}"
+        f"line={problem.line},title={_github_escape_property(problem.code)}::"
+        f"{_github_escape_data(problem.message, MAX_MESSAGE)}"
     )
 
 
 def format_json(problems: Iterable[Problem]) -> str:
+    """A JSON array of problems; invisible and control characters are written as ``\\uXXXX`` escapes."""
     rows = []
     for p in problems:
         row = asdict(p)
         row["severity"] = p.severity.value
         rows.append(row)
-    return json.dumps(rows, indent=2, ensure_ascii=False)
+    text = json.dumps(rows, indent=2, ensure_ascii=False)
+    # Outside strings the JSON text holds only newlines and spaces, so this escapes string content only.
+    return "".join(
+        json.dumps(ch)[1:-1] if ch not in "\n " and unicodedata.category(ch) in _INVISIBLE else ch for ch in text
+    )
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:

@@ -54,14 +54,14 @@ def run_pagefind(site_dir: Path) -> list[Problem]:
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return [error("pagefind", 1, "E301", f"search index not built: {exc}")]
+        return [error("pagefind", 1, "E401", f"search index not built: {exc}")]
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()
         reason = detail[-1] if detail else f"exit status {result.returncode}"
         hint = " (install the pinned 'pagefind[extended]' package)" if "No module named" in reason else ""
-        return [error("pagefind", 1, "E301", f"search index not built: {reason}{hint}")]
+        return [error("pagefind", 1, "E401", f"search index not built: {reason}{hint}")]
     try:
         normalise(site_dir / BUNDLE)
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-        return [error("pagefind", 1, "E302", f"search index written but not made reproducible: {exc}")]
+        return [error("pagefind", 1, "E402", f"search index written but not made reproducible: {exc}")]
     return []

@@ -166,15 +166,16 @@ class SiteBuilder:
         klass = f' class="{attr(cls)}"' if cls else ""
         return f'<a{klass} href="{attr(self.links.href(from_src, to_src))}">{text(label)}</a>'
 
-    def entry(self, from_src: str, case: Case, note: str = "") -> str:
-        """One case in a listing: linked title, countries, period, summary."""
+    def entry(self, from_src: str, case: Case, note: str = "", *, summary: bool = True) -> str:
+        """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false)."""
         draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
         countries = ", ".join(country_name(c) for c in case.countries)
         extra = f'<p class="cb-entry__note">{text(note)}</p>' if note else ""
         return (
             f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
             f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
-            f'<p class="cb-entry__summary">{text(case.summary)}</p>{extra}</li>'
+            + (f'<p class="cb-entry__summary">{text(case.summary)}</p>' if summary else "")
+            + f"{extra}</li>"
         )
 
     def listing(self, from_src: str, cases: Iterable[Case], notes: dict[str, str] | None = None) -> str:
@@ -297,14 +298,17 @@ class SiteBuilder:
         parts = [
             f"# {md(name)}\n",
             f"{plural(len(cases), 'case')} from {md(name)} ({md(where)}), grouped by coordination mechanism. "
-            "A case that uses several mechanisms is listed under each. "
+            "A case that uses several mechanisms is listed under each, with its summary the first time. "
             "[All countries](index.md) · [Compare countries](../matrix.md)\n",
         ]
+        shown: set[str] = set()
         for term in self.taxonomy.mechanisms.values():
             group = [c for c in cases if term.id in c.mechanisms]
             if group:
                 parts.append(f"## [{md(term.label)}](../mechanisms/{term.id}.md)\n")
-                parts.append(self.listing(src, group))
+                items = [self.entry(src, c, summary=c.slug not in shown) for c in group]
+                shown.update(c.slug for c in group)
+                parts.append('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
         return SitePage(src, name, "\n".join(parts))
 
     def _terms(self, kind: str) -> tuple[dict[str, Term], str, str, str]:

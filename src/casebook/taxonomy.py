@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pycountry
 
-from .frontmatter import Document, parse_yaml, decode
+from .frontmatter import Document, decode, parse_yaml
 from .problems import Problem, error
 
 
@@ -84,12 +85,12 @@ def load_taxonomy(folder: Path) -> tuple[Taxonomy, list[Problem]]:
     return Taxonomy(mechanisms=mechanisms, policy_areas=policy_areas), problems
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
@@ -97,7 +98,7 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
-def suggest(word: str, choices: list[str] | set[str] | frozenset[str]) -> str:
+def suggest(word: str, choices: Iterable[str]) -> str:
     """A ' (did you mean ...?)' suffix, or ''."""
     candidates = list(choices)
     lowered = {c.lower(): c for c in candidates}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -13,8 +14,9 @@ import fastjsonschema
 import jsonschema
 
 from .frontmatter import Document
-from .model import Case
+from .model import Case, Record
 from .problems import Problem, error, warning
+from .sanitize import inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
@@ -54,7 +56,8 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
     props["countries"]["items"] = {"enum": sorted(country_codes())}
     props["policy_areas"]["items"] = {"enum": sorted(taxonomy.policy_areas)}
     props["mechanisms"]["items"] = {"enum": sorted(taxonomy.mechanisms)}
-    return schema
+    result: dict[str, Any] = schema
+    return result
 
 
 @cache
@@ -188,7 +191,7 @@ def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
 def date_problems(doc: Document, key: str) -> list[Problem]:
     """E108 when the "YYYY-MM-DD" string under ``key`` is not a real date (the schema checks the form)."""
     value = doc.meta.get(key)
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             datetime.date.fromisoformat(value)
         except ValueError:
@@ -239,7 +242,8 @@ def _body_problems(doc: Document) -> list[Problem]:
             wanted = section.casefold()
             if wanted not in present:
                 problems.append(
-                    error(doc.path, doc.body_line, "E120", f"missing section '## {section}' (required for {kind} cases)")
+                    error(doc.path, doc.body_line, "E120",
+                          f"missing section '## {section}' (required for {kind} cases)")
                 )
                 continue
             found = present.index(wanted)
@@ -258,6 +262,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
+    problems += _raw_html_problems(doc)
     for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
@@ -265,6 +270,34 @@ def _body_problems(doc: Document) -> list[Problem]:
         if PLACEHOLDER in text:
             where = ".".join(str(p) for p in path)
             problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
+    return problems
+
+
+def _raw_html_problems(doc: Document) -> list[Problem]:
+    problems: list[Problem] = []
+    reported: set[int] = set()
+    findings = inspect_body(doc.body)
+    for image in findings.external_images:
+        problems.append(
+            warning(
+                doc.path, doc.body_line + image.line - 1, "W204",
+                f"image '{image.fragment}' is on another site: it is not shown, because readers' browsers would "
+                "contact that site",
+            )
+        )
+    for raw in findings.raw_html:
+        if raw.line in reported or raw.fragment.startswith("</"):
+            continue
+        reported.add(raw.line)
+        fragment = raw.fragment.strip().split("\n", 1)[0]
+        shown = fragment if len(fragment) <= 60 else fragment[:57] + "..."
+        problems.append(
+            warning(
+                doc.path, doc.body_line + raw.line - 1, "W203",
+                f"raw HTML '{shown}': the site keeps only plain formatting tags and removes scripts, styles, "
+                "frames, forms and event handlers; write Markdown instead",
+            )
+        )
     return problems
 
 
@@ -295,16 +328,15 @@ def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Cas
     return case, problems
 
 
-def check_collection(cases: list[Case]) -> list[Problem]:
-    """Checks across files: slugs unique, also ignoring case."""
+def check_collection(records: Sequence[Record]) -> list[Problem]:
+    """Checks across files of one kind: slugs unique, also ignoring case."""
     problems: list[Problem] = []
-    seen: dict[str, Case] = {}
-    for case in sorted(cases, key=lambda c: c.path):
-        key = case.slug.casefold()
+    seen: dict[str, Record] = {}
+    for record in sorted(records, key=lambda r: r.path):
+        key = record.slug.casefold()
         if key in seen:
-            problems.append(
-                error(case.path, 1, "E112", f"slug '{case.slug}' clashes with {seen[key].path} (names must differ by more than case)")
-            )
+            message = f"slug '{record.slug}' clashes with {seen[key].path} (names must differ by more than case)"
+            problems.append(error(record.path, 1, "E112", message))
         else:
-            seen[key] = case
+            seen[key] = record
     return problems
