@@ -135,7 +135,8 @@ def test_country_pages_list_their_cases_once_with_mechanisms_and_a_summary_by_me
     assert sorted(tags) == ["../../mechanisms/inter-agency-unit/", "../../mechanisms/one-stop-shop/"]
     # The cases grouped by mechanism: one row per mechanism used, with its count, most used first.
     summary = body[body.index('id="by-mechanism"'): body.index('id="cases"')]
-    rows = re.findall(r'<tr><td><a href="\.\./\.\./mechanisms/([a-z-]+)/">[^<]*</a></td><td[^>]*>(\d+)</td></tr>', summary)
+    row = r'<tr><td><a href="\.\./\.\./mechanisms/([a-z-]+)/">[^<]*</a></td><td[^>]*>(\d+)</td></tr>'
+    rows = re.findall(row, summary)
     mx = [c for c in load_catalogue(Settings(root=built)).published if "MX" in c.countries]
     expected = {m: sum(m in c.mechanisms for c in mx) for c in mx for m in c.mechanisms}
     assert dict((m, int(n)) for m, n in rows) == expected
