@@ -303,7 +303,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(json_values)
 def test_yaml_value_is_json_that_yaml_reads_back_unchanged(value: Any) -> None:
     line = yaml_value(value)
@@ -312,7 +312,7 @@ def test_yaml_value_is_json_that_yaml_reads_back_unchanged(value: Any) -> None:
     assert yaml.safe_load(line) == value
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(st.dictionaries(st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True), json_values, max_size=5))
 def test_front_matter_block_reads_back_unchanged(meta: dict[str, Any]) -> None:
     block = front_matter(meta)
@@ -326,7 +326,7 @@ link_text = st.text(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(link_text)
 def test_markdown_text_renders_as_the_same_plain_text(text: str) -> None:
     names = [e if isinstance(e, str) else next(iter(e)) for e in MARKDOWN_EXTENSIONS]
