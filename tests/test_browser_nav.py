@@ -83,3 +83,58 @@ def test_catalogue_is_a_plain_table_without_javascript(served: str, browser: Any
     assert page.locator(".cb-sortable tbody tr").count() == 4
     assert page.get_by_role("button", name="Period").count() == 0
     context.close()
+
+
+#: Sixteen more countries than the fixture's, each with one synthetic case: more countries than mechanisms, so
+#: the matrix has a row per country and a column per mechanism used, too wide for a phone.
+WIDE_CODES = ["AT", "BE", "CH", "CZ", "DK", "EE", "FI", "HR", "HU", "IS", "LT", "LV", "NL", "PL", "SI", "SK"]
+WIDE_MECHANISMS = ["task-force", "network", "review", "strategic-unit", "joint-entity", "super-network"]
+
+
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from test_site import synthetic
+
+    cases = {
+        f"{code.lower()}-wide.md": synthetic(
+            f"Synthetic wide case {code}", [code], [WIDE_MECHANISMS[i % len(WIDE_MECHANISMS)]], ["health"], 2000
+        )
+        for i, code in enumerate(WIDE_CODES)
+    }
+    site = make_site(tmp_path_factory.mktemp("wide") / "s", {**CASES, **cases})
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    base, shutdown = serve_directory(site / "site")
+    yield base
+    shutdown()
+
+
+@pytest.mark.parametrize("which", ["served", "wide"])
+def test_matrix_fits_a_phone_and_scrolls_inside_its_box(which: str, request: Any, browser: Any) -> None:
+    base = request.getfixturevalue(which)
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        tab = context.new_page()
+        tab.goto(f"{base}matrix/")
+        assert tab.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        box = tab.locator(".cb-matrix")
+        assert box.get_attribute("role") == "region" and box.get_attribute("tabindex") == "0"
+        first_column = tab.locator(".cb-matrix tbody th").first
+        if which == "served":
+            # Three countries, more mechanisms: a row per mechanism, and the table fits.
+            assert tab.locator(".cb-matrix thead th").count() == 4
+            assert first_column.get_by_role("link").get_attribute("href", timeout=1000).startswith("../mechanisms/")
+            return
+        assert tab.locator(".cb-matrix tbody tr").count() == len(WIDE_CODES) + 3  # a row per country
+        overflow = box.evaluate("b => b.scrollWidth - b.clientWidth")
+        assert overflow > 100  # the table is wider than the phone: it scrolls inside its box, not the page
+        before = first_column.bounding_box()
+        box.evaluate("b => { b.scrollLeft = b.scrollWidth; }")
+        assert box.evaluate("b => b.scrollLeft") > 100
+        after = first_column.bounding_box()
+        assert before is not None and after is not None
+        assert abs(after["x"] - before["x"]) < 1  # the first column stays in place
+        assert tab.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert tab.locator(".cb-scroll-hint").is_visible()
+    finally:
+        context.close()

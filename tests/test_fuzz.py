@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,11 @@ TAXONOMY, _ = load_taxonomy(REPO / "taxonomy")
 
 def fuzz(examples: int) -> settings:
     # A few thousand examples over the module, under ~30 s on a shared machine.
-    return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # Derandomized: the suite explores the same examples on every run, so CI cannot fail by chance.
+    return settings(
+        max_examples=examples, deadline=None, derandomize=True, database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
 
 
 def check_file(data: bytes) -> None:
@@ -149,7 +155,10 @@ def test_sanitizer_never_raises_and_never_lets_script_through(html: str) -> None
         assert tag in ALLOWED_TAGS
         for name, value in attrs:
             assert not name.startswith("on") and name != "style"
-            assert "javascript" not in (value or "").lower().replace("\t", "").replace("\n", "")
+            if name in ("href", "src", "cite", "action", "formaction", "poster", "xlink:href"):
+                # What a browser does before reading a URL's scheme: drop tabs and newlines, trim controls.
+                url = "".join(ch for ch in (value or "") if ch not in "\t\n\r").strip("".join(map(chr, range(33))))
+                assert urlsplit(url).scheme.lower() not in ("javascript", "vbscript", "data"), (html, clean)
 
 
 

@@ -82,11 +82,34 @@ def test_cases_csv_flattens_predictably(catalogue) -> None:  # type: ignore[no-u
     assert rows[-1]["period.end"] == "2009"
 
 
+def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(catalogue) -> None:  # type: ignore[no-untyped-def]
+    case = catalogue.published[0]
+    hostile = {
+        "title": "=HYPERLINK(\"http://evil.example\",\"x\")", "summary": "+1+cmd|' /C calc'!A0",
+        "authors": ["-2+3", "Plain Author"], "lessons": ["@SUM(1+1)", "\tTabbed", "\rReturn", "ok - fine"],
+    }
+    mutated = type(case)(**{**case.__dict__, "meta": {**case.meta, **hostile}})
+    text = cases_csv([mutated], published_schema(catalogue.taxonomy))
+    row = next(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["title"] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert row["summary"] == "'+1+cmd|' /C calc'!A0"
+    assert row["authors"] == "'-2+3; Plain Author"  # the cell's start is what a spreadsheet reads
+    assert row["lessons"] == "'@SUM(1+1); \tTabbed; \rReturn; ok - fine"
+    assert row["slug"] == case.slug and row["period.start"] == str(case.start)
+    # JSON keeps the values as written.
+    assert json.loads(cases_json([mutated]))[0]["title"] == hostile["title"]
+    for lead in ("=", "+", "-", "@", "\t", "\r"):
+        solo = type(case)(**{**case.__dict__, "meta": {**case.meta, "title": lead + "x"}})
+        solo_csv = cases_csv([solo], published_schema(catalogue.taxonomy))
+        cell = next(csv.DictReader(io.StringIO(solo_csv, newline="")))["title"]
+        assert cell == "'" + lead + "x"
+
+
 def test_data_files_are_byte_identical_across_runs(catalogue) -> None:  # type: ignore[no-untyped-def]
     first = data_files(catalogue.cases, catalogue.taxonomy, "@misc{a,\r\n}\r\n")
     again = data_files(list(reversed(catalogue.cases)), catalogue.taxonomy, "@misc{a,\r\n}\r\n")
     assert first == again
-    assert list(first) == ["cases.json", "cases.csv", "bibliography.bib", "case.schema.json"]
+    assert list(first) == ["cases.json", "cases.csv", "bibliography.bib", "case.schema.json", "LICENSE.txt"]
     assert first["bibliography.bib"] == "@misc{a,\n}\n"
     schema = json.loads(first["case.schema.json"])
     assert "NO" in schema["properties"]["countries"]["items"]["enum"]
@@ -95,11 +118,14 @@ def test_data_files_are_byte_identical_across_runs(catalogue) -> None:  # type: 
 def test_export_command_writes_the_data_files(site: Path, tmp_path: Path) -> None:
     result = casebook("--root", str(site), "export", "--out", str(tmp_path / "out"), cwd=site)
     assert result.returncode == 0, result.stderr
-    expected = ["cases.json", "cases.csv", "case.schema.json"]
+    expected = ["cases.json", "cases.csv", "case.schema.json", "LICENSE.txt", "site-src"]
     if (site / "bibliography.bib").exists():
         expected.append("bibliography.bib")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(expected)
     assert len(json.loads((tmp_path / "out/cases.json").read_text())) == 4
+    licence = (tmp_path / "out/LICENSE.txt").read_text()
+    assert "CC BY 4.0" in licence and "https://creativecommons.org/licenses/by/4.0/" in licence
+    assert "- cases.csv:" in licence
     assert "--out DIR" in casebook("export", "--help", cwd=site).stdout
 
 
@@ -176,11 +202,14 @@ def test_build_publishes_data_feed_explorer_and_search_index(built: Path) -> Non
     assert (built / "data/bibliography.bib").read_text().endswith("year={2020}}\n")
     assert json.loads((built / "data/case.schema.json").read_text())["title"] == "Casebook case study"
     data_page = (built / "data/index.html").read_text()
-    assert "CC BY 4.0" in data_page and 'href="cases.csv"' in data_page
+    assert "CC BY 4.0" in data_page and 'href="cases.csv"' in data_page and 'href="LICENSE.txt"' in data_page
+    assert "starts with a single quote" in data_page
+    assert "Creative Commons Attribution 4.0" in (built / "data/LICENSE.txt").read_text()
     codebook = (built / "data/codebook/index.html").read_text()
     for field in ("period.start", "coordination.direction", "organisations.acronym", "updated"):
         assert f"<code>{field}</code>" in codebook
     feed = ET.fromstring((built / "feed.xml").read_text())
+    assert feed.findtext(f"{ATOM}rights") == "Content licensed under CC BY 4.0: https://creativecommons.org/licenses/by/4.0/"
     assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")][:3] == [
         "https://example.org/casebook/cases/de-one-stop-jobcentre/",
         "https://example.org/casebook/cases/gt-health-results/",

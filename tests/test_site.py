@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import posixpath
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,18 +116,34 @@ def cases_linked(built: Path, url: str) -> set[str]:
     return found
 
 
-def test_country_pages_list_their_cases_grouped_by_mechanism(built: Path) -> None:
+def test_country_pages_list_their_cases_once_with_mechanisms_and_a_summary_by_mechanism(built: Path) -> None:
     assert cases_linked(built, "countries/mx/") == {"mx-social-programme", "mx-one-stop"}
     assert cases_linked(built, "countries/no/") == {"no-coordination-minister", "se-hostile-title"}
     assert cases_linked(built, "countries/se/") == {"se-hostile-title"}
     mexico = page(built, "countries/mx/")
     assert "<h1 id=\"mexico\">Mexico" in mexico
-    for label in ("One-stop shop", "Cross-sectoral policy programme"):
-        assert label in mexico
-    # A case listed under two mechanisms links from both, with its summary shown once.
     body = article(built / "site/countries/mx/index.html")
-    assert body.count('href="../../cases/mx-one-stop/"') == 2
+    # A flat list: each case once, oldest first (1997, then 2001), with its summary once.
+    listing = body[body.index('id="cases"'):]
+    assert body.count('href="../../cases/mx-one-stop/"') == 1
+    assert listing.index("../../cases/mx-social-programme/") < listing.index("../../cases/mx-one-stop/")
     assert body.count("Synthetic fixture: a case made up for tests.") == 1
+    # Each entry tags its mechanisms, linking to their pages.
+    one_stop = listing[listing.index("../../cases/mx-one-stop/"):]
+    one_stop = one_stop[: one_stop.index("</li></ul></li>")]
+    tags = [h for h in hrefs(one_stop).all if "mechanisms/" in h]
+    assert sorted(tags) == ["../../mechanisms/inter-agency-unit/", "../../mechanisms/one-stop-shop/"]
+    # The cases grouped by mechanism: one row per mechanism used, with its count, most used first.
+    summary = body[body.index('id="by-mechanism"'): body.index('id="cases"')]
+    row = r'<tr><td><a href="\.\./\.\./mechanisms/([a-z-]+)/">[^<]*</a></td><td[^>]*>(\d+)</td></tr>'
+    rows = re.findall(row, summary)
+    mx = [c for c in load_catalogue(Settings(root=built)).published if "MX" in c.countries]
+    expected = {m: sum(m in c.mechanisms for c in mx) for c in mx for m in c.mechanisms}
+    assert dict((m, int(n)) for m, n in rows) == expected
+    assert [int(n) for _, n in rows] == sorted((int(n) for _, n in rows), reverse=True)
+    # A country with one case has no summary table: its entry's tags say it all.
+    sweden = article(built / "site/countries/se/index.html")
+    assert 'id="by-mechanism"' not in sweden and sweden.count('class="cb-tag"') == 2
     # Guatemala has only a draft: no page, no entry.
     assert not (built / "site/countries/gt").exists()
     index = article(built / "site/countries/index.html")
@@ -174,9 +191,13 @@ def test_catalogue_table_and_matrix(built: Path) -> None:
     assert catalogue.count("<tr>") == len(PUBLISHED) + 1
     matrix = page(built, "matrix/")
     assert cases_linked(built, "matrix/") == PUBLISHED
-    row = matrix[matrix.index('href="../countries/se/"'):]
-    row = row[: row.index("</tr>")]
-    assert "../cases/se-hostile-title/" in row and "../cases/mx-one-stop/" not in row
+    # 3 countries, more mechanisms: a row per mechanism, a column per country.
+    head = matrix[matrix.index("<thead>"): matrix.index("</thead>")]
+    assert [h for h in hrefs(head).all] == ["../countries/mx/", "../countries/no/", "../countries/se/"]
+    row = matrix[matrix.index('<th scope="row"><a href="../mechanisms/one-stop-shop/"'):]
+    cells = row[: row.index("</tr>")].split("<td>")[1:]
+    assert "../cases/mx-one-stop/" in cells[0] and cells[1] == cells[2] == "</td>"
+    assert 'role="region"' in matrix and 'tabindex="0"' in matrix
 
 
 def test_home_page_has_counts_newest_cases_and_entry_points(built: Path) -> None:
@@ -326,3 +347,21 @@ def test_related_cases_rank_by_shared_terms_then_slug() -> None:
         "gt-draft-case"
     ]
     assert [c.slug for c in newest(catalogue.cases)][0] == "no-coordination-minister"
+
+
+def test_matrix_puts_the_longer_list_down_the_rows(tmp_path: Path) -> None:
+    # Sixteen more countries than the fixture's: more countries than mechanisms, so a row per country.
+    codes = ["DK", "FI", "IS", "EE", "LV", "LT", "PL", "CZ", "SK", "HU", "SI", "HR", "AT", "CH", "BE", "NL"]
+    cases = {
+        f"{code.lower()}-wide.md": synthetic(f"Synthetic wide case {code}", [code], ["task-force"], ["health"], 2000)
+        for code in codes
+    }
+    site = make_site(tmp_path / "s", cases)
+    builder = SiteBuilder(load_catalogue(Settings(root=site)), include_drafts=False)
+    matrix = builder.matrix_page().markdown
+    used = {m for c in builder.cases for m in c.mechanisms}
+    assert len(builder.countries) > len(used)
+    head = matrix[matrix.index("<thead>"): matrix.index("</thead>")]
+    assert head.startswith('<thead><tr><th scope="col">Country</th>') and "mechanisms/task-force/" in head
+    assert matrix.count('<th scope="row"><a href="../countries/') == len(builder.countries)
+    assert "a row per country, a column per mechanism" in matrix

@@ -1,4 +1,4 @@
-"""The ``casebook`` command: validate, scaffold, print the schema, export the data, write a portable copy."""
+"""The ``casebook`` command: validate, scaffold, print the schema, export the data and the site as plain Markdown."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from .loader import slug_problem
 from .problems import format_github, format_json, safe_text
 from .taxonomy import country_codes, load_taxonomy, suggest
 from .validate import SECTIONS, published_schema
+
+#: The folder of ``casebook export``'s output that holds the site as plain Markdown.
+SITE_SRC = "site-src"
 
 
 def _find_root(start: Path) -> Path:
@@ -144,32 +147,21 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    import os
+    import shutil
+
     from .export import data_files, write_export
+    from .portable import MARKER, PortableError, portable_files, write_files
     from .readers import read_bibliography
 
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    catalogue = load_catalogue(Settings(root=root))
-    errors = catalogue.errors
-    for problem in errors:
-        print(problem.format_text(), file=sys.stderr)
-    if errors:
-        print("casebook export: nothing written; fix the errors above first", file=sys.stderr)
-        return 1
-    files = data_files(catalogue.published, catalogue.taxonomy, read_bibliography(catalogue))
     out = Path(args.out)
-    for path in write_export(out, files):
-        print(f"wrote {safe_text(str(path))}")
-    return 0
-
-
-def _cmd_portable(args: argparse.Namespace) -> int:
-    from .portable import write_portable_site
-
-    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    out = Path(args.out)
-    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
-        print(f"casebook portable: {safe_text(str(out))} exists and is not an empty folder; "
-              "give a new or empty folder", file=sys.stderr)
+    site_src = out / SITE_SRC
+    if site_src.is_symlink() or (
+        site_src.exists() and (not site_src.is_dir() or (any(site_src.iterdir()) and not (site_src / MARKER).is_file()))
+    ):
+        print(f"casebook export: {safe_text(str(site_src))} exists and was not written by 'casebook export'; "
+              "move it away or give another --out folder", file=sys.stderr)
         return 1
     catalogue = load_catalogue(Settings(root=root))
     # As in 'validate': entries nothing cites are legitimate, and listed only by 'validate --uncited'.
@@ -177,11 +169,22 @@ def _cmd_portable(args: argparse.Namespace) -> int:
         if problem.code != UNCITED:
             print(problem.format_text(), file=sys.stderr)
     if catalogue.errors:
-        print("casebook portable: nothing written; fix the errors above first", file=sys.stderr)
+        print("casebook export: nothing written; fix the errors above first", file=sys.stderr)
         return 1
-    written = write_portable_site(catalogue, out)
-    print(f"wrote {len(written)} file(s) to {safe_text(str(out))}: build them with 'mkdocs build' "
-          "(no casebook plugin needed)")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    try:
+        site = portable_files(catalogue, source_date_epoch=int(epoch) if epoch.isdigit() else None)
+    except PortableError as error:
+        print(f"casebook export: nothing written; {safe_text(str(error))}", file=sys.stderr)
+        return 1
+    files = data_files(catalogue.published, catalogue.taxonomy, read_bibliography(catalogue))
+    for path in write_export(out, files):
+        print(f"wrote {safe_text(str(path))}")
+    if site_src.exists():
+        shutil.rmtree(site_src)  # an earlier export (it has the marker): replaced whole, so no page lingers
+    write_files(site_src, site)
+    print(f"wrote {len(site)} file(s) to {safe_text(str(site_src))}: the site as plain Markdown; build it there "
+          "with 'mkdocs build' (no casebook plugin needed)")
     return 0
 
 
@@ -230,20 +233,14 @@ def build_parser() -> argparse.ArgumentParser:
     schema.set_defaults(func=_cmd_schema)
 
     export = commands.add_parser(
-        "export", help="write the data files (cases.json, cases.csv, bibliography.bib, case.schema.json)",
-        description="Write the published cases as cases.json and cases.csv, with bibliography.bib and the "
-        "published case.schema.json, into DIR: the same files as the site's /data/ page. Drafts are left out.",
+        "export", help="write the data files and the whole site as plain Markdown",
+        description="Write the published cases as cases.json and cases.csv, with bibliography.bib, the published "
+        f"case.schema.json and LICENSE.txt, into DIR: the same files as the site's /data/ page. Also write "
+        f"DIR/{SITE_SRC}/: a mkdocs.yml that needs no casebook plugin and a docs/ folder with every page the plugin "
+        "generates as plain Markdown, so that any MkDocs-compatible engine can build the site. Drafts are left out.",
     )
     export.add_argument("--out", required=True, metavar="DIR", help="folder to write into (created if missing)")
     export.set_defaults(func=_cmd_export)
-    portable = commands.add_parser(
-        "portable", help="write the published cases as plain Markdown with a mkdocs.yml that needs no plugin",
-        description="Write OUT/mkdocs.yml, OUT/docs/index.md and OUT/docs/cases/SLUG.md (front-matter and body of "
-        "every published case), so that any MkDocs-compatible engine can build the catalogue without the casebook "
-        "plugin. OUT must be a new or empty folder.",
-    )
-    portable.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder to write to")
-    portable.set_defaults(func=_cmd_portable)
     return parser
 
 

@@ -6,8 +6,6 @@ Output is byte-identical across runs: keys sorted, rows sorted by slug, ``\\n`` 
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,10 +19,17 @@ from .validate import published_schema
 JOIN = "; "
 
 #: Files of ``/data/`` and ``casebook export``, in the order the data page lists them.
-FILES = ("cases.json", "cases.csv", "bibliography.bib", "case.schema.json")
+FILES = ("cases.json", "cases.csv", "bibliography.bib", "case.schema.json", "LICENSE.txt")
 
 LICENCE = "CC BY 4.0"
+LICENCE_NAME = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+#: The licence statement of the Atom feed's ``<rights>``.
+RIGHTS = f"Content licensed under {LICENCE}: {LICENCE_URL}"
+
+#: A CSV cell starting with one of these is prefixed with ``'`` so that a spreadsheet never reads it as a
+#: formula (OWASP's advice against CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def case_record(case: Case) -> dict[str, Any]:
@@ -65,14 +70,21 @@ def _organisation(org: dict[str, str]) -> str:
     return org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
 
 
+def formula_safe(text: str) -> str:
+    """``text`` with a ``'`` in front if a spreadsheet would take it for a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def _cell(value: Any, key: str) -> str:
     if value is None:
         return ""
     if key == "organisations":
-        return JOIN.join(_organisation(o) for o in value)
-    if isinstance(value, list):
-        return JOIN.join(str(v) for v in value)
-    return str(value)
+        text = JOIN.join(_organisation(o) for o in value)
+    elif isinstance(value, list):
+        text = JOIN.join(str(v) for v in value)
+    else:
+        text = str(value)
+    return formula_safe(text)
 
 
 def csv_row(case: Case, columns: list[str]) -> list[str]:
@@ -88,19 +100,58 @@ def csv_row(case: Case, columns: list[str]) -> list[str]:
 
 
 def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
-    """One row per published case with the columns of :func:`csv_columns` (RFC 4180 quoting, ``\\n`` line ends)."""
+    """One row per published case with the columns of :func:`csv_columns` (RFC 4180 quoting, ``\\n`` line ends).
+
+    A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return starts with ``'`` instead.
+    """
     columns = csv_columns(schema)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
+    lines = [_csv_line(columns)]
     for case in sorted(cases, key=lambda c: c.slug):
         if not case.is_draft:
-            writer.writerow(csv_row(case, columns))
-    return out.getvalue()
+            lines.append(_csv_line(csv_row(case, columns)))
+    return "".join(lines)
+
+
+def _csv_line(cells: list[str]) -> str:
+    """One CSV record: a cell with a comma, a quote or a line break (``\\r`` too, which Python's ``csv`` module
+    leaves bare when records end with ``\\n``) is quoted, its quotes doubled."""
+    quoted = ['"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c for c in cells]
+    return ",".join(quoted) + "\n"
 
 
 def schema_json(taxonomy: Taxonomy) -> str:
     return _dumps(published_schema(taxonomy))
+
+
+def licence_text(names: Iterable[str]) -> str:
+    """``LICENSE.txt``, beside the data files: their licence, and what each file is."""
+    described = {
+        "cases.json": "the published cases, one JSON object each",
+        "cases.csv": "the same cases as a table, one row each",
+        "bibliography.bib": "the sources the cases and briefs cite, in BibTeX",
+        "case.schema.json": "the JSON Schema of a case's front-matter",
+    }
+    lines = [
+        "Casebook data files",
+        "",
+        f"These files are licensed under the {LICENCE_NAME} licence:",
+        LICENCE_URL,
+        "",
+        "You may share and adapt them for any purpose if you credit the catalogue and the case",
+        "authors, link to the licence and say whether you changed them. The software that builds",
+        "the catalogue is under the MIT licence.",
+        "",
+        "Files:",
+    ]
+    lines += [f"- {name}: {described[name]}" for name in FILES if name in described and name in set(names)]
+    lines += [
+        "",
+        "cases.csv: a cell that would start with =, +, -, @, a tab or a carriage return starts with",
+        "a single quote (') instead, so that no spreadsheet runs it as a formula; cases.json has the",
+        "values unchanged.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: str | None) -> dict[str, str]:
@@ -112,6 +163,7 @@ def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: str | No
         "cases.csv": cases_csv(cases, schema),
         "case.schema.json": _dumps(schema),
     }
+    files["LICENSE.txt"] = licence_text([*files, *(["bibliography.bib"] if bibliography is not None else [])])
     if bibliography is not None:
         files["bibliography.bib"] = bibliography.replace("\r\n", "\n")
     return {name: files[name] for name in FILES if name in files}
@@ -147,10 +199,13 @@ def data_page(count: int, files: Iterable[str]) -> str:
         "cases.csv": "The same cases as a table, one row per case, UTF-8 with a header row. List values are joined "
         "with `; `; the fields of `period` and `coordination` get one column each (`period.start`, `period.end`, "
         "`coordination.direction`, ...); `organisations` are written `name (acronym)` and joined with `; ` "
-        "(their roles are in `cases.json`). Empty cells are fields a case leaves out.",
+        "(their roles are in `cases.json`). Empty cells are fields a case leaves out. A cell that would start "
+        "with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote (`'`) instead, so that "
+        "no spreadsheet runs it as a formula; `cases.json` has the values unchanged.",
         "bibliography.bib": "The sources the cases and briefs cite, in BibTeX.",
         "case.schema.json": "The JSON Schema every case's front-matter is validated against, with the vocabularies "
         "(country codes, policy areas, mechanisms) filled in.",
+        "LICENSE.txt": f"The licence of these files ({LICENCE}) and what each one holds, to keep beside them.",
     }
     lines = [
         "# Data",
@@ -204,7 +259,9 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
         "",
         "Each case in [cases.json](cases.json) and [cases.csv](cases.csv) has `slug` (the file name without `.md`, "
         "unique) and `url` (its page, relative to the site root), then the fields below. "
-        "In the CSV, nested fields are columns named `parent.child`.",
+        "In the CSV, nested fields are columns named `parent.child`, list values are joined with `; `, and a "
+        "cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote "
+        f"(`'`) so that no spreadsheet takes it for a formula. The data are licensed under [{LICENCE}]({LICENCE_URL}).",
         "",
         "| Field | Type | Required | Description |",
         "|---|---|---|---|",

@@ -49,12 +49,14 @@ def _epoch_day(epoch: int | None) -> str:
 
 
 def atom_feed(
-    items: Iterable[FeedItem], *, site_url: str, title: str, source_date_epoch: int | None = None
+    items: Iterable[FeedItem], *, site_url: str, title: str, source_date_epoch: int | None = None,
+    rights: str | None = None,
 ) -> str:
     """Atom XML. Entries sort newest ``updated`` first, then by URL; undated entries use the fallback day.
 
     The feed's own ``updated`` is the newest entry's date, or ``SOURCE_DATE_EPOCH`` when no entry is dated,
-    so two builds of the same commit give the same bytes. Ids are the entries' absolute URLs.
+    so two builds of the same commit give the same bytes. Ids are the entries' absolute URLs. ``rights``, if
+    given, is the content licence statement (``<rights>``).
     """
     base = site_url if site_url.endswith("/") else site_url + "/"
     fallback = _epoch_day(source_date_epoch)
@@ -64,6 +66,8 @@ def atom_feed(
     feed = ET.Element(f"{{{ATOM}}}feed")
     ET.SubElement(feed, f"{{{ATOM}}}id").text = urljoin(base, "feed.xml")
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
+    if rights:
+        ET.SubElement(feed, f"{{{ATOM}}}rights").text = rights
     newest = max((i.updated for i in entries if i.updated), default=fallback)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _timestamp(newest)
     ET.SubElement(feed, f"{{{ATOM}}}link", href=urljoin(base, "feed.xml"), rel="self", type="application/atom+xml")

@@ -15,11 +15,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .bibliography import UNCITED, bibliography_markdown, references_markdown, relative_link
+from .assembly import bibliography_page, case_sections
+from .bibliography import UNCITED, references_markdown
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
-from .cite import CaseCitation, cite_case, cite_markdown
+from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
@@ -213,45 +214,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def _case_sections(self, case: Case, page: SitePage, config: MkDocsConfig) -> str:
         """References and "Cite this case", appended to a case page."""
         assert self.catalogue is not None
-        bib = self.catalogue.bibliography
-        keys = [c.key for c in self.catalogue.citations.get(case.path, [])]
-        url = None
-        if config.site_url:
-            path = relative_link("index.md", page.src_uri, directory_urls=config.use_directory_urls)
-            url = config.site_url.rstrip("/") + "/" + path
-        labels: list[str] = []
-        if bib is not None:
-            formatted = bib.formatted()
-            cited = sorted(set(keys) & formatted.keys(), key=lambda k: formatted[k].sort_key)
-            labels = [formatted[k].label for k in cited]
-        citation = cite_case(case, self.catalogue.taxonomy, url, config.site_name or "Casebook", labels)
+        markdown, citation = case_sections(
+            self.catalogue, case, page.src_uri, site_url=config.site_url or "", site_name=config.site_name,
+            directory_urls=config.use_directory_urls,
+        )
         self.case_citations[page.src_uri] = citation
-        return (references_markdown(keys, bib) if bib is not None else "") + cite_markdown(citation)
+        return markdown
 
     def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
         """``/bibliography/``, with "Cited by" links to the cases, briefs and pages this build has."""
-        assert self.catalogue is not None and self.catalogue.bibliography is not None
-        settings = self._settings()
-        cited_by: dict[str, list[tuple[int, str, str]]] = {}
-        for display, found in self.catalogue.citations.items():
-            if display.startswith(settings.cases_dir + "/"):
-                order, src = 0, "cases/" + display[len(settings.cases_dir) + 1:]
-            elif display.startswith(settings.briefs_dir + "/"):
-                order, src = 1, "briefs/" + display[len(settings.briefs_dir) + 1:]
-            elif display.startswith(settings.docs_dir + "/"):
-                order, src = 2, display[len(settings.docs_dir) + 1:]
-            else:
-                continue
-            if files.get_file_from_path(src) is None:
-                continue  # a draft, or a page this build does not have
-            href = relative_link(BIBLIOGRAPHY_PAGE, src, directory_urls=config.use_directory_urls)
-            for key in {c.key for c in found}:
-                cited_by.setdefault(key, []).append((order, self.catalogue.titles.get(display, display), href))
-        ordered = {
-            key: [(title, href) for _, title, href in sorted(rows, key=lambda r: (r[0], r[1].casefold(), r[2]))]
-            for key, rows in cited_by.items()
-        }
-        return bibliography_markdown(self.catalogue.bibliography, ordered)
+        assert self.catalogue is not None
+        return bibliography_page(
+            self.catalogue, self._settings(), lambda src: files.get_file_from_path(src) is not None,
+            directory_urls=config.use_directory_urls,
+        )
 
     def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
         existing = files.get_file_from_path(page.src_uri)

@@ -1,14 +1,22 @@
-"""The catalogue as plain Markdown, buildable by any MkDocs-compatible engine without the plugin.
+"""The whole site as plain Markdown, buildable by any MkDocs-compatible engine without the plugin.
 
-MkDocs 1.x is in maintenance mode and engines that follow it (ProperDocs, Zensical) may not run
-MkDocs plugins. :func:`write_portable_site` writes each published case as an ordinary Markdown page
-with its front-matter, a home page listing the cases, and a ``mkdocs.yml`` that names no plugin
-beyond the built-in search, so the case texts stay usable whatever builds the site.
+MkDocs 1.x is in maintenance mode and engines that follow it (ProperDocs, Zensical) may not run MkDocs
+plugins. :func:`portable_files` gives every page the plugin feeds MkDocs (case pages, the country, mechanism
+and policy-area pages, the catalogue, the matrix, the briefs, the bibliography, the data pages and files, the
+home page) taken from the same pure functions, plus the hand-written ``docs/`` pages, the plugin's stylesheets
+and a ``mkdocs.yml`` that names no plugin beyond the built-in search. ``casebook export`` writes them.
 
-Each page's front-matter has two keys. ``case`` holds the validated front-matter of the case,
-unchanged; it sits under its own key so that no engine takes one of its fields for a setting of
-its own (Material reads ``status``, for one). ``title`` is the case's title HTML-escaped, because
-MkDocs themes print a page's title into ``<title>`` and the navigation without escaping it.
+What the plugin does while MkDocs renders is done on the Markdown instead: citations (``[@key, p. 3]``)
+become author-year links to the bibliography page, written as Markdown links so that the engine checks
+them; hand-written pages get their "References"; the home page and the briefs index get their lists; the
+countries page gets its map. What Markdown cannot carry is left out: the HTML sanitizer (raw HTML in a
+case's text reaches the page as written), the Pagefind index (the built-in search is used instead), and the
+template additions (citation meta tags, JSON-LD, the discussion box).
+
+Each generated page starts with front-matter. ``title`` is the page title HTML-escaped, because MkDocs
+themes print a page's title into ``<title>`` and the navigation without escaping it. Case and brief pages
+also carry their validated front-matter, unchanged, under ``case`` or ``brief``: under its own key, no
+engine takes one of its fields for a setting of its own (Material reads ``status``, for one).
 
 Values are re-serialised as JSON, which is also YAML: every string is double-quoted (``NO`` stays
 Norway, ``2007-01-01`` stays text, in YAML 1.1 and 1.2 alike) and characters that a YAML reader
@@ -17,18 +25,27 @@ would take as line breaks or refuse are written as ``\\uXXXX`` escapes.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
 import string
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 
+from .assembly import bibliography_page, case_sections
+from .bibliography import references_markdown
+from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue
-from .model import Case
+from .citations import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
+from .readers import generated_files, with_map
+from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from .urls import HOME, case_src
 
 _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 #: Words YAML 1.1 reads as booleans or null even as keys; such keys are quoted.
@@ -45,6 +62,7 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "admonition",
     "footnotes",
     "pymdownx.details",
+    "pymdownx.highlight",
     "pymdownx.superfences",
 ]
 
@@ -89,67 +107,276 @@ def markdown_text(text: str) -> str:
     return "".join(out)
 
 
-def case_page(case: Case) -> str:
-    """The portable page of one case: its title for the engine, its data under ``case``, then its body."""
-    meta = {"title": html.escape(case.title, quote=True), "case": case.meta}
-    return front_matter(meta) + "\n" + case.body.strip("\n") + "\n"
+# --- Citations, rendered on the Markdown ------------------------------------------------------------
+
+_HTML_BLOCK_START = re.compile(r"[ ]{0,3}<(?:!--|/?([A-Za-z][A-Za-z0-9-]*))")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-def index_page(cases: list[Case], site_name: str) -> str:
-    lines = [f"# {markdown_text(site_name)}", "", "Case studies in this catalogue:", ""]
-    for case in cases:
-        lines.append(f"- [{markdown_text(case.title)}](cases/{case.slug}.md)")
-    if not cases:
-        lines.append("No case has been published yet.")
-    return "\n".join(lines) + "\n"
+def _mask_html_blocks(text: str) -> str:
+    """``text`` with every block of raw HTML blanked out (lengths kept): Markdown is not read inside them.
+
+    A block is a run of lines between blank lines whose first line opens with a block-level tag or a
+    comment, as the generated listings are written.
+    """
+    out = []
+    pos = 0
+    for chunk_end in [m.start() for m in _BLANK_LINE.finditer(text)] + [len(text)]:
+        chunk = text[pos:chunk_end]
+        start = chunk.lstrip("\n")
+        match = _HTML_BLOCK_START.match(start)
+        if match and (match.group(1) is None or match.group(1).lower() in BLOCK_LEVEL_ELEMENTS):
+            chunk = re.sub(r"[^\n]", " ", chunk)
+        out.append(chunk)
+        pos = chunk_end
+    return "".join(out)
 
 
-def _project_settings(root: Path) -> dict[str, str]:
-    """Plain string settings of the project's mkdocs.yml; anything unreadable is left out."""
-    path = root / "mkdocs.yml"
+def markdown_citations(markdown: str, labels: Mapping[str, str], page: str) -> str:
+    """``markdown`` with each citation written as the plugin renders it, in Markdown.
+
+    ``[@key, p. 3; @other]`` becomes ``(Author 2020, p. 3; Other 2019)`` in a ``cb-citation`` span, each
+    label a link to its entry on the bibliography page, relative to ``page``. Citations in code, HTML
+    comments and raw HTML blocks, and escaped brackets, stay as they are; an unknown key stays as text.
+    """
+    state = CitationState()
+    state.labels = labels
+    state.page = page
+    masked = _mask_html_blocks(_mask_code(markdown))
+    out = []
+    pos = 0
+    for match in CITATION.finditer(masked):
+        start, end = match.span()
+        if (start > 0 and masked[start - 1] == "\\") or markdown[start:end] != match.group():
+            continue
+        items = parse_citation(match.group(1))
+        if items is None:
+            continue
+        parts = []
+        previous = None
+        for item in items:
+            label = labels.get(item.key)
+            locator = f", {item.locator}" if item.locator else ""
+            if label is None:
+                parts.append(markdown_text(f"@{item.key}{locator}"))
+            else:
+                shown = item.locator if item.key == previous and item.locator else label + locator
+                parts.append(f"[{markdown_text(shown)}]({state.bibliography_link(item.key)})")
+            previous = item.key
+        out.append(markdown[pos:start])
+        out.append(f'<span class="cb-citation">({"; ".join(parts)})</span>')
+        pos = end
+    out.append(markdown[pos:])
+    return "".join(out)
+
+
+# --- The site's files -----------------------------------------------------------------------------
+
+#: The plugin's stylesheets and scripts the portable site ships (search.js needs the Pagefind index).
+ASSETS = Path(__file__).resolve().parent / "assets"
+PORTABLE_CSS = ("casebook.css", "print.css")
+PORTABLE_JS = ("sortable.js",)
+PORTABLE_PAGE_JS = ("explore.js",)
+
+_FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+
+
+class PortableError(Exception):
+    """The site cannot be written (a hand-written page clashes with a generated one)."""
+
+
+def _project_config(root: Path) -> dict[str, Any]:
+    """The project's mkdocs.yml as a mapping (empty if unreadable); it is read, never run."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return {}
-    if not isinstance(data, dict):
-        return {}
-    return {key: data[key] for key in _COPIED_SETTINGS if isinstance(data.get(key), str)}
+    return data if isinstance(data, dict) else {}
 
 
-def mkdocs_config(settings: dict[str, str]) -> str:
-    config: dict[str, Any] = {"site_name": settings.get("site_name", "Casebook")}
+def _docs_files(docs: Path) -> dict[str, bytes]:
+    """The hand-written files of ``docs/`` by path inside it; symbolic links and dot-files are left out."""
+    found: dict[str, bytes] = {}
+    if not docs.is_dir() or docs.is_symlink():
+        return found
+    stack = [docs]
+    while stack:
+        folder = stack.pop()
+        for path in sorted(folder.iterdir()):
+            if path.is_symlink() or path.name.startswith("."):
+                continue
+            if path.is_dir():
+                stack.append(path)
+            elif path.is_file():
+                found[path.relative_to(docs).as_posix()] = path.read_bytes()
+    return dict(sorted(found.items()))
+
+
+def _filter_nav(nav: Any, pages: set[str]) -> Any:
+    """The project's nav without entries this site has no page for; ``None`` for anything malformed."""
+    if isinstance(nav, str):
+        return nav if nav in pages or "://" in nav else None
+    if isinstance(nav, list):
+        kept = [item for item in (_filter_nav(i, pages) for i in nav) if item is not None]
+        return kept or None
+    if isinstance(nav, dict) and len(nav) == 1:
+        (title, value), = nav.items()
+        if isinstance(title, str):
+            value = _filter_nav(value, pages)
+            return {title: value} if value is not None else None
+    return None
+
+
+def mkdocs_config(project: dict[str, Any], pages: set[str], not_in_nav: list[str]) -> str:
+    """The portable ``mkdocs.yml``: the project's plain settings, Material, no plugin but the built-in search."""
+    config: dict[str, Any] = {"site_name": project["site_name"] if isinstance(project.get("site_name"), str)
+                              else "Casebook"}
     for key in _COPIED_SETTINGS[1:]:
-        if key in settings:
-            config[key] = settings[key]
-    if "repo_url" in settings:
-        # Case pages live in cases/ in the repository, like in the portable docs folder.
-        config["edit_uri"] = (settings.get("edit_uri") or "edit/main/").rstrip("/") + "/"
-    config["theme"] = {"name": "material", "font": False}
+        if isinstance(project.get(key), str) and key != "edit_uri":
+            config[key] = project[key]
+    if "repo_url" in config:
+        config["edit_uri"] = ""  # the docs/ folder here is not the repository's layout: no edit links
+    if project.get("use_directory_urls") is False:
+        config["use_directory_urls"] = False
+    theme: dict[str, Any] = {"name": "material", "font": False}
+    features = (project.get("theme") or {}).get("features") if isinstance(project.get("theme"), dict) else None
+    if isinstance(features, list) and all(isinstance(f, str) for f in features):
+        theme["features"] = [f for f in features if f != "content.action.edit"]
+    config["theme"] = theme
+    nav = _filter_nav(project.get("nav"), pages) if project.get("nav") is not None else None
+    if nav:
+        config["nav"] = nav
     config["plugins"] = ["search"]
     config["markdown_extensions"] = MARKDOWN_EXTENSIONS
+    config["extra_css"] = [f"assets/casebook/{name}" for name in PORTABLE_CSS]
+    config["extra_javascript"] = [f"assets/casebook/{name}" for name in PORTABLE_JS]
     config["validation"] = {
-        "omitted_files": "warn", "not_found": "warn", "absolute_links": "warn",
+        "omitted_files": "info", "not_found": "warn", "absolute_links": "warn",
         "unrecognized_links": "warn", "anchors": "warn",
     }
-    header = "# Written by 'casebook portable': the catalogue as plain Markdown, built without the casebook plugin.\n"
-    return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    header = (
+        "# Written by 'casebook export': the whole site as plain Markdown, built without the casebook plugin.\n"
+        "# Build it with 'mkdocs build' (or another MkDocs-compatible engine) in this folder.\n"
+    )
+    # Generated pages the plugin keeps out of the nav (source paths of validated slugs and taxonomy ids).
+    hidden = "not_in_nav: |\n" + "".join(f"  /{src}\n" for src in sorted(not_in_nav)) if not_in_nav else ""
+    return header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, default_flow_style=False) + hidden
 
 
-def write_portable_site(catalogue: Catalogue, out_dir: Path) -> list[Path]:
-    """Write ``mkdocs.yml``, ``docs/index.md`` and ``docs/cases/<slug>.md`` under ``out_dir``.
+def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None) -> dict[str, str | bytes]:
+    """Every file of the portable site by path (``mkdocs.yml``, ``docs/...``), sorted by path.
 
-    Only published cases are written. Returns the written files, sorted. The caller makes sure
-    ``out_dir`` is a new or empty folder.
+    Only published cases and briefs are included; the catalogue must have no errors.
     """
-    settings = _project_settings(catalogue.settings.root)
-    cases = sorted(catalogue.published, key=lambda c: c.slug)
-    files: dict[Path, str] = {
-        out_dir / "mkdocs.yml": mkdocs_config(settings),
-        out_dir / "docs" / "index.md": index_page(cases, settings.get("site_name", "Casebook")),
-    }
-    for case in cases:
-        files[out_dir / "docs" / "cases" / f"{case.slug}.md"] = case_page(case)
-    for path in sorted(files):
+    settings = catalogue.settings
+    project = _project_config(settings.root)
+    site_name = project["site_name"] if isinstance(project.get("site_name"), str) else "Casebook"
+    site_url = project["site_url"] if isinstance(project.get("site_url"), str) else ""
+    directory_urls = project.get("use_directory_urls") is not False
+    bib = catalogue.bibliography
+    labels = bib.labels() if bib is not None else {}
+    handwritten = _docs_files(settings.root / settings.docs_dir)
+
+    generated: dict[str, tuple[SitePage, dict[str, Any]]] = {}
+
+    def add(page: SitePage, meta: dict[str, Any] | None = None) -> None:
+        if page.src_uri in generated or page.src_uri in handwritten:
+            raise PortableError(
+                f"generated page '{page.src_uri}' clashes with '{settings.docs_dir}/{page.src_uri}'; "
+                "remove or rename the hand-written page"
+            )
+        generated[page.src_uri] = (page, meta or {})
+
+    site = SiteBuilder(catalogue, include_drafts=False, directory_urls=directory_urls)
+    own_briefs_index = BRIEFS_INDEX in handwritten
+    cases = {case_src(c.slug): c for c in catalogue.published}
+    briefs = {f"briefs/{b.slug}.md": b for b in catalogue.published_briefs}
+    for page in site.pages() + brief_site_pages(catalogue, include_drafts=False, index=not own_briefs_index):
+        case = cases.get(page.src_uri)
+        brief = briefs.get(page.src_uri)
+        if case is not None:
+            sections, _ = case_sections(catalogue, case, page.src_uri, site_url=site_url, site_name=site_name,
+                                        directory_urls=directory_urls)
+            add(dataclasses.replace(page, markdown=page.markdown + sections), {"case": case.meta})
+        elif brief is not None:
+            add(page, {"brief": brief.meta})
+        else:
+            add(page)
+    if bib is not None:
+        markdown = bibliography_page(catalogue, settings, lambda src: src in generated or src in handwritten,
+                                     directory_urls=directory_urls)
+        add(SitePage(BIBLIOGRAPHY_PAGE, "Bibliography", markdown, in_nav=True))
+    if HOME not in handwritten:
+        add(SitePage(HOME, site_name, default_home(site_name), in_nav=True))
+    for page in fallback_pages():
+        if page.src_uri not in generated and page.src_uri not in handwritten:
+            add(page)
+
+    def finish(src: str, markdown: str) -> str:
+        if src == HOME:
+            markdown = fill_home(markdown, site.home_sections())
+        if src == BRIEFS_INDEX and own_briefs_index:
+            markdown = fill_briefs_index(
+                markdown, briefs_list_markdown(published_or_all(catalogue, include_drafts=False))
+            )
+        markdown = with_map(markdown, catalogue, src, directory_urls=directory_urls)
+        return markdown_citations(markdown, labels, src)
+
+    files: dict[str, str | bytes] = {}
+    for src, data in handwritten.items():
+        if not src.endswith(".md"):
+            files[f"docs/{src}"] = data
+            continue
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+        head_match = _FRONT_MATTER.match(text)
+        head = head_match.group() if head_match else ""
+        body = text[len(head):]
+        keys = [c.key for c in catalogue.citations.get(f"{settings.docs_dir}/{src}", [])]
+        if keys and bib is not None:
+            body += references_markdown(keys, bib)
+        files[f"docs/{src}"] = head + finish(src, body)
+    for src, (page, meta) in generated.items():
+        matter = front_matter({"title": html.escape(page.title, quote=True), **meta})
+        files[f"docs/{src}"] = matter + "\n" + finish(src, page.markdown)
+    readers = generated_files(catalogue, site_name=site_name, site_url=site_url, source_date_epoch=source_date_epoch)
+    for name in PORTABLE_CSS + PORTABLE_JS + PORTABLE_PAGE_JS:
+        readers[f"assets/casebook/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
+    for src, content in readers.items():
+        if f"docs/{src}" in files:
+            raise PortableError(
+                f"generated file '{src}' clashes with '{settings.docs_dir}/{src}'; "
+                "remove or rename the hand-written one"
+            )
+        if isinstance(content, str) and src.endswith(".md"):
+            content = finish(src, content)  # fixed headings, no front-matter values: the title is the heading
+        files[f"docs/{src}"] = content
+    pages = {path[len("docs/"):] for path in files if path.endswith(".md")}
+    not_in_nav = [src for src, (page, _) in generated.items() if not page.in_nav]
+    not_in_nav += [src for src in readers if src.endswith(".md")]
+    files["mkdocs.yml"] = mkdocs_config(project, pages, not_in_nav)
+    return dict(sorted(files.items()))
+
+
+#: Left in the folder ``casebook export`` writes the site to, so that a later export may replace it.
+MARKER = ".casebook-export"
+
+
+def write_files(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
+    """Write ``files`` (path -> content) under ``out_dir`` with the :data:`MARKER`; returns the files, sorted.
+
+    The caller makes sure ``out_dir`` is new, empty, or an earlier export (which it has removed).
+    """
+    written = []
+    for name, content in files.items():
+        path = out_dir / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(files[path], encoding="utf-8", newline="\n")
-    return sorted(files)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+        written.append(path)
+    (out_dir / MARKER).write_text("Written by 'casebook export'; the next export replaces this folder.\n",
+                                  encoding="utf-8")
+    return sorted(written)
+
+
+def write_portable_site(catalogue: Catalogue, out_dir: Path, *, source_date_epoch: int | None = None) -> list[Path]:
+    """Write :func:`portable_files` under ``out_dir``; returns the written files, sorted."""
+    return write_files(out_dir, portable_files(catalogue, source_date_epoch=source_date_epoch))

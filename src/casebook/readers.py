@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from .catalogue import Catalogue
 from .explore import DATA_URI, explorer_json, explorer_page
-from .export import codebook_page, data_files, data_page
+from .export import RIGHTS, codebook_page, data_files, data_page
 from .feed import FeedItem, atom_feed, brief_item, case_item
 from .urls import country_src, page_url, relative_url
 from .validate import published_schema
@@ -49,7 +49,8 @@ def generated_files(
         files[f"data/{name}"] = content
     items = [case_item(c) for c in cases] + [brief_item(b) for b in catalogue.published_briefs]
     items += list(extra_feed_items or [])
-    files["feed.xml"] = atom_feed(items, site_url=site_url or "/", title=site_name, source_date_epoch=source_date_epoch)
+    files["feed.xml"] = atom_feed(items, site_url=site_url or "/", title=site_name, source_date_epoch=source_date_epoch,
+                                 rights=RIGHTS)
     return files
 
 

@@ -166,8 +166,9 @@ class SiteBuilder:
         klass = f' class="{attr(cls)}"' if cls else ""
         return f'<a{klass} href="{attr(self.links.href(from_src, to_src))}">{text(label)}</a>'
 
-    def entry(self, from_src: str, case: Case, note: str = "", *, summary: bool = True) -> str:
-        """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false)."""
+    def entry(self, from_src: str, case: Case, note: str = "", *, summary: bool = True, tags: str = "") -> str:
+        """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false), then
+        ``tags`` (HTML)."""
         draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
         countries = ", ".join(country_name(c) for c in case.countries)
         extra = f'<p class="cb-entry__note">{text(note)}</p>' if note else ""
@@ -175,7 +176,7 @@ class SiteBuilder:
             f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
             f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
             + (f'<p class="cb-entry__summary">{text(case.summary)}</p>' if summary else "")
-            + f"{extra}</li>"
+            + f"{extra}{tags}</li>"
         )
 
     def listing(self, from_src: str, cases: Iterable[Case], notes: dict[str, str] | None = None) -> str:
@@ -290,26 +291,46 @@ class SiteBuilder:
         return SitePage(src, "Countries", "\n".join(parts), in_nav=True)
 
     def country_page(self, code: str) -> SitePage:
+        """A flat list of the country's cases (by start year, then title), each with its mechanisms as tags;
+        with more than one case, a "by mechanism" table first (mechanism, number of cases)."""
         src = country_src(code)
         name = country_name(code)
-        cases = self.cases_with("countries", code)
+        cases = sorted(self.cases_with("countries", code), key=lambda c: (c.start, c.title.casefold(), c.slug))
         region = region_of(code)
         where = region.sub_region if region.sub_region == region.region else f"{region.sub_region}, {region.region}"
         parts = [
             f"# {md(name)}\n",
-            f"{plural(len(cases), 'case')} from {md(name)} ({md(where)}), grouped by coordination mechanism. "
-            "A case that uses several mechanisms is listed under each, with its summary the first time. "
+            f"{plural(len(cases), 'case')} from {md(name)} ({md(where)}), oldest first; each lists the "
+            "coordination mechanisms it uses. "
             "[All countries](index.md) · [Compare countries](../matrix.md)\n",
         ]
-        shown: set[str] = set()
-        for term in self.taxonomy.mechanisms.values():
-            group = [c for c in cases if term.id in c.mechanisms]
-            if group:
-                parts.append(f"## [{md(term.label)}](../mechanisms/{term.id}.md)\n")
-                items = [self.entry(src, c, summary=c.slug not in shown) for c in group]
-                shown.update(c.slug for c in group)
-                parts.append('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
+        if len(cases) > 1:
+            counts = [
+                (term, sum(term.id in c.mechanisms for c in cases)) for term in self.taxonomy.mechanisms.values()
+            ]
+            counts = sorted((tc for tc in counts if tc[1]), key=lambda tc: (-tc[1], tc[0].label.casefold(), tc[0].id))
+            rows = "\n".join(
+                f"<tr><td>{self.a(src, mechanism_src(term.id), term.label)}</td>"
+                f'<td data-sort="{count:06d}">{count}</td></tr>'
+                for term, count in counts
+            )
+            parts.append(
+                "## By mechanism\n\n"
+                '<div class="cb-terms-table cb-by-mechanism">\n<table>\n'
+                f"<caption>{text(name)}: cases per coordination mechanism</caption>\n"
+                '<thead><tr><th scope="col">Mechanism</th><th scope="col">Cases</th></tr></thead>\n'
+                f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+            )
+        parts.append("## Cases\n")
+        items = [self.entry(src, c, tags=self.mechanism_tags(src, c)) for c in cases]
+        parts.append('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
         return SitePage(src, name, "\n".join(parts))
+
+    def mechanism_tags(self, from_src: str, case: Case) -> str:
+        """The case's mechanisms as links to their pages, in vocabulary order."""
+        terms = [t for t in self.taxonomy.mechanisms.values() if t.id in case.mechanisms]
+        links = "".join(f"<li>{self.a(from_src, mechanism_src(t.id), t.label, cls='cb-tag')}</li>" for t in terms)
+        return f'<ul class="cb-tags" aria-label="Mechanisms">{links}</ul>' if links else ""
 
     def _terms(self, kind: str) -> tuple[dict[str, Term], str, str, str]:
         if kind == "mechanisms":
@@ -362,32 +383,51 @@ class SiteBuilder:
         return SitePage(src, term.label, "\n".join(parts))
 
     def matrix_page(self) -> SitePage:
+        """Countries against the mechanisms their cases use; the longer list runs down the rows, so that the
+        table stays as narrow as it can (more mechanisms than countries: a row per mechanism)."""
         src = MATRIX
         used = [t for t in self.taxonomy.mechanisms.values() if self.cases_with("mechanisms", t.id)]
         # Cells carry each case's number in the key below the table, so the table stays narrow.
         number = {case.slug: i for i, case in enumerate(self.cases, start=1)}
-        head = '<th scope="col">Country</th>' + "".join(
-            f'<th scope="col">{self.a(src, mechanism_src(t.id), t.label)}</th>' for t in used
-        )
-        rows = []
-        for code in self.countries:
-            cells = []
-            for term in used:
-                hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
-                links = " ".join(
-                    f'<a href="{attr(self.links.href(src, case_src(c.slug)))}" title="{attr(c.title)}" '
-                    f'aria-label="{attr(c.title)}">{number[c.slug]}</a>'
-                    for c in hits
-                )
-                cells.append(f"<td>{links}</td>")
-            rows.append(
-                f'<tr><th scope="row">{self.a(src, country_src(code), country_name(code))}</th>{"".join(cells)}</tr>'
+        transposed = len(used) > len(self.countries)
+
+        def cell(code: str, term: Term) -> str:
+            hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
+            links = " ".join(
+                f'<a href="{attr(self.links.href(src, case_src(c.slug)))}" title="{attr(c.title)}" '
+                f'aria-label="{attr(c.title)}">{number[c.slug]}</a>'
+                for c in hits
             )
+            return f"<td>{links}</td>"
+
+        def country(code: str) -> str:
+            return self.a(src, country_src(code), country_name(code))
+
+        def mechanism(term: Term) -> str:
+            return self.a(src, mechanism_src(term.id), term.label)
+
+        rows = []
+        if transposed:
+            head = '<th scope="col">Mechanism</th>' + "".join(
+                f'<th scope="col">{country(c)}</th>' for c in self.countries
+            )
+            for term in used:
+                cells = "".join(cell(code, term) for code in self.countries)
+                rows.append(f'<tr><th scope="row">{mechanism(term)}</th>{cells}</tr>')
+            layout = "a row per mechanism, a column per country"
+            along = "across the rows"
+        else:
+            head = '<th scope="col">Country</th>' + "".join(f'<th scope="col">{mechanism(t)}</th>' for t in used)
+            for code in self.countries:
+                cells = "".join(cell(code, term) for term in used)
+                rows.append(f'<tr><th scope="row">{country(code)}</th>{cells}</tr>')
+            layout = "a row per country, a column per mechanism"
+            along = "along the columns"
         unused = len(self.taxonomy.mechanisms) - len(used)
         intro = (
-            "Which coordination mechanisms each country's cases use: a row per country, a column per "
-            "mechanism, and in each cell the numbers of the cases that combine the two (the key below the "
-            "table names them). The differences and similarities between countries show along the columns."
+            f"Which coordination mechanisms each country's cases use: {layout}, and in each cell the numbers "
+            "of the cases that combine the two (the key below the table names them). The differences and "
+            f"similarities between countries show {along}."
         )
         if unused:
             intro += (
@@ -395,8 +435,11 @@ class SiteBuilder:
                 f"{'is' if unused == 1 else 'are'} left out; the [mechanisms](mechanisms/index.md) page lists them all."
             )
         table = (
-            '<div class="cb-matrix">\n<table>\n'
+            '<div class="cb-matrix" role="region" aria-label="Countries and mechanisms (scrolls sideways)" '
+            'tabindex="0">\n<table class="cb-matrix__table">\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
+            '<p class="cb-scroll-hint">The first column stays in place: scroll the table sideways to see '
+            "every column.</p>\n"
         )
         key = (
             '<ol class="cb-key">\n'
