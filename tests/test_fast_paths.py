@@ -93,7 +93,7 @@ YAML_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(YAML_PIECES, max_size=40).map("".join))
 def test_fast_and_reference_readers_agree_on_generated_text(text: str) -> None:
     same(text)
@@ -106,7 +106,7 @@ JSONISH = st.recursive(
 )
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
 @given(JSONISH, st.sampled_from([None, True, False]), st.booleans())
 def test_fast_and_reference_readers_agree_on_dumped_data(data: Any, flow: bool | None, unicode: bool) -> None:
     same(yaml.safe_dump(data, default_flow_style=flow, allow_unicode=unicode))
@@ -163,7 +163,7 @@ def mutate(meta: dict[str, Any], path: tuple[Any, ...], value: Any, delete: bool
     return meta
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.tuples(st.sampled_from(PATHS), VALUES, st.booleans()), min_size=1, max_size=3))
 def test_compiled_schema_and_jsonschema_agree(changes: list[tuple[tuple[Any, ...], Any, bool]]) -> None:
     meta: Any = VALID
@@ -182,7 +182,7 @@ FRONT_MATTER = (
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.tuples(st.integers(0, len(FRONT_MATTER)), st.integers(0, 3), YAML_PIECES), max_size=4))
 def test_fast_and_reference_readers_agree_on_edited_front_matter(edits: list[tuple[int, int, str]]) -> None:
     text = FRONT_MATTER
@@ -201,7 +201,7 @@ BRIEF_PATHS = [(), ("title",), ("status",), ("audience",), ("audience", 0), ("ca
                ("key_messages", 0), ("authors",), ("date",), ("references",), ("unknown",)]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.tuples(st.sampled_from(BRIEF_PATHS), VALUES, st.booleans()), min_size=1, max_size=3))
 def test_compiled_brief_schema_and_jsonschema_agree(changes: list[tuple[tuple[Any, ...], Any, bool]]) -> None:
     meta: Any = BRIEF
@@ -231,7 +231,7 @@ def brute_force_related(case: Case, cases: list[Case], limit: int) -> list[tuple
 TERMS = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), min_size=1, max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(st.lists(st.tuples(TERMS, TERMS), min_size=1, max_size=25), st.integers(1, 8))
 def test_related_cases_from_the_index_match_a_ranking_of_every_pair(
     terms: list[tuple[list[str], list[str]]], limit: int
@@ -251,7 +251,7 @@ CHARS = st.sampled_from(["a", "é", "\n", "\r", "\t", "\x00", "\x1b", "\x7f", "\
                          "\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\ufffe", "\uffff", "€", "😀"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
 @given(st.lists(CHARS, max_size=30).map("".join))
 def test_quick_byte_test_finds_every_refused_character(text: str) -> None:
     data = text.encode("utf-8")
