@@ -93,7 +93,9 @@ YAML_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.lists(YAML_PIECES, max_size=40).map("".join))
 def test_fast_and_reference_readers_agree_on_generated_text(text: str) -> None:
     same(text)
