@@ -1,15 +1,25 @@
 """Benchmarks: the casebook build against a plain Material build of the same Markdown, and more.
 
 For each N (default 100, 1,000 and 2,000) it writes a synthetic corpus twice (``make_corpus.py``):
-(a) a Casebook site built with the casebook plugin and all its pages, (b) the same case Markdown as
-plain pages with the same theme and no casebook plugin. It builds both in turn, several times, each
-build a fresh ``python -m mkdocs build`` subprocess whose wall time and peak memory (``wait4``) are
-measured, and reports the ratio (a)/(b), seconds per case, peak memory, the size of ``site/`` and
-the HTML bytes per case page. It also times ``casebook validate`` on N cases, bibliography
-formatting at M = 1,000 and 5,000 entries, and a ``mkdocs serve``-style rebuild after editing one
-case, with a profile showing whether any time goes to pybtex.
+a Casebook site built with the casebook plugin and all its pages, and the same case Markdown as
+plain pages with the same theme and no casebook plugin. It runs four builds, several times each:
 
-    make bench                        # the whole run (about 10 minutes on 2 cores)
+- (a) the casebook build, its Pagefind search index included;
+- (a') the same with ``search_index: false`` (no Pagefind step);
+- (b) plain Material with its default ``search`` plugin (what MkDocs runs when ``plugins`` is absent):
+  the primary baseline;
+- (b0) plain Material with ``plugins: []``: no search at all.
+
+Each build is a fresh ``python -m mkdocs build`` subprocess whose wall time and peak memory (``wait4``,
+the indexer subprocess included) are measured. It reports (a)/(b), and also (a)/(b0), (a')/(b0) and
+(a')/(b), seconds per case, peak memory, the size of ``site/`` and the HTML bytes per case page.
+It also times ``casebook validate`` on N cases, bibliography formatting at M = 1,000 and 5,000
+entries, and a ``mkdocs serve``-style rebuild after editing one case, with a profile
+showing whether any time goes to pybtex.
+
+    make bench                        # the whole run (about 15 minutes on 2 cores)
+    python scripts/bench.py --sizes 1000 --reps 1 --only-builds            # the four builds, once
+    python scripts/bench.py --sizes 1000 --variants plugin,plain_search    # (a) against (b) only
     python scripts/bench.py --quick   # small sizes, to check the harness
     python scripts/bench.py --profile 1000   # cProfile of one plugin build, top entries
 
@@ -112,7 +122,9 @@ class SizeResult:
     n: int
     entries: int
     plugin: list[Run] = field(default_factory=list)
+    plugin_nopf: list[Run] = field(default_factory=list)
     plain: list[Run] = field(default_factory=list)
+    plain_search: list[Run] = field(default_factory=list)
     plugin_site: dict[str, Any] = field(default_factory=dict)
     plain_site: dict[str, Any] = field(default_factory=dict)
     validate: list[Run] = field(default_factory=list)
@@ -126,25 +138,41 @@ class SizeResult:
     def peak(self, variant: str) -> float:
         return max(r.peak_rss_mb for r in getattr(self, variant))
 
+    def cpu(self, variant: str) -> float:
+        return min(r.user + r.sys for r in getattr(self, variant))
+
+    def ratio(self, a: str, b: str, how: str = "best") -> float | None:
+        if not getattr(self, a) or not getattr(self, b):
+            return None
+        if how == "cpu":
+            return round(self.cpu(a) / self.cpu(b), 3)
+        return round(getattr(self, how)(a) / getattr(self, how)(b), 3)
+
     def summary(self) -> dict[str, Any]:
+        runs = {v: getattr(self, v) for v in VARIANTS}
         return {
             "n": self.n,
             "entries": self.entries,
-            "plugin_s": [round(r.wall, 2) for r in self.plugin],
-            "plain_s": [round(r.wall, 2) for r in self.plain],
-            "plugin_cpu_s": [round(r.user + r.sys, 2) for r in self.plugin],
-            "plain_cpu_s": [round(r.user + r.sys, 2) for r in self.plain],
-            "ratio_best": round(self.best("plugin") / self.best("plain"), 3),
-            "ratio_median": round(self.median("plugin") / self.median("plain"), 3),
-            "ratio_cpu": round(min(r.user + r.sys for r in self.plugin) / min(r.user + r.sys for r in self.plain), 3),
+            **{f"{v}_s": [round(r.wall, 2) for r in rs] for v, rs in runs.items()},
+            **{f"{v}_cpu_s": [round(r.user + r.sys, 2) for r in rs] for v, rs in runs.items()},
+            **{f"{v}_peak_mb": round(max(r.peak_rss_mb for r in rs), 1) for v, rs in runs.items() if rs},
+            # The primary ratio: (a) the casebook build, Pagefind included, against (b) a plain Material
+            # build with Material's default ``search`` plugin (what MkDocs runs when ``plugins`` is absent).
+            "ratio_best": self.ratio("plugin", "plain_search"),
+            "ratio_median": self.ratio("plugin", "plain_search", "median"),
+            "ratio_cpu": self.ratio("plugin", "plain_search", "cpu"),
+            # The same build against (b0), plain Material with no search at all.
+            "ratio_best_vs_nosearch": self.ratio("plugin", "plain"),
+            "ratio_median_vs_nosearch": self.ratio("plugin", "plain", "median"),
+            # Without the Pagefind step (``search_index: false``) against (b0): rendering alone.
+            "ratio_nopf_vs_nosearch": self.ratio("plugin_nopf", "plain"),
+            "ratio_nopf_vs_search": self.ratio("plugin_nopf", "plain_search"),
             "plugin_s_per_case": round(self.best("plugin") / self.n, 4),
-            "plain_s_per_case": round(self.best("plain") / self.n, 4),
+            "plain_s_per_case": round(self.best("plain") / self.n, 4) if self.plain else None,
             "plugin_peak_mb": round(self.peak("plugin"), 1),
-            "plain_peak_mb": round(self.peak("plain"), 1),
             "plugin_site": self.plugin_site,
             "plain_site": self.plain_site,
-            "plugin_warnings": max(r.warnings for r in self.plugin),
-            "plain_warnings": max(r.warnings for r in self.plain),
+            "warnings": {v: max(r.warnings for r in rs) for v, rs in runs.items() if rs},
             "validate_s": [round(r.wall, 3) for r in self.validate],
             "validate_cpu_s": [round(r.user + r.sys, 3) for r in self.validate],
         }
@@ -155,8 +183,37 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')} load {load:.1f}] {message}", file=sys.stderr, flush=True)
 
 
-def build_cmd(site_dir: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)]
+#: The builds compared, in the order they run: (a) ``plugin`` the casebook build with its Pagefind
+#: index; (a') ``plugin_nopf`` the same with ``search_index: false``; (b) ``plain_search`` plain
+#: Material with its default ``search`` plugin (the primary baseline); (b0) ``plain`` plain Material
+#: with ``plugins: []`` (no search at all).
+VARIANTS = ("plugin", "plugin_nopf", "plain_search", "plain")
+LABELS = {
+    "plugin": "(a) casebook + Pagefind",
+    "plugin_nopf": "(a') casebook, search_index: false",
+    "plain_search": "(b) plain Material + search plugin",
+    "plain": "(b0) plain Material, no search",
+}
+CONFIGS = {"plugin": "mkdocs.yml", "plugin_nopf": "mkdocs.nopf.yml", "plain_search": "mkdocs.search.yml",
+           "plain": "mkdocs.yml"}
+
+
+def write_variant_configs(plugin_root: Path, plain_root: Path) -> None:
+    """Beside each corpus's ``mkdocs.yml``: the casebook config without Pagefind, the plain config with search."""
+    text = (plugin_root / "mkdocs.yml").read_text("utf-8")
+    block = make_corpus._block(text, "plugins") or []
+    if [line.strip() for line in block if line.strip()] != ["plugins:", "- casebook"]:
+        raise SystemExit(f"unexpected plugins block in the corpus config: {block}")
+    (plugin_root / CONFIGS["plugin_nopf"]).write_text(
+        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      search_index: false", ""]),
+        encoding="utf-8")
+    plain = (plain_root / "mkdocs.yml").read_text("utf-8")
+    (plain_root / CONFIGS["plain_search"]).write_text(
+        make_corpus._replace_block(plain, "plugins", ["plugins:", "  - search", ""]), encoding="utf-8")
+
+
+def build_cmd(site_dir: Path, config: str = "mkdocs.yml") -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "-f", config, "-d", str(site_dir)]
 
 
 def check(run: Run, what: str) -> None:
@@ -164,33 +221,39 @@ def check(run: Run, what: str) -> None:
         raise SystemExit(f"{what} failed (exit {run.returncode}):\n{run.stderr_tail}")
 
 
-def bench_size(n: int, reps: int, work: Path, seed: int) -> SizeResult:
+def bench_size(n: int, reps: int, work: Path, seed: int, variants: tuple[str, ...] = VARIANTS,
+               validate: bool = True) -> SizeResult:
     entries = max(n, 50)
     result = SizeResult(n, entries)
     log(f"N={n}: writing the corpus ({entries} bibliography entries)")
     plugin = make_corpus.write_site(work / f"plugin-{n}", n, entries, seed=seed)
     plain = make_corpus.write_site(work / f"plain-{n}", n, entries, seed=seed, variant="plain")
+    write_variant_configs(plugin, plain)
+    roots = {"plugin": plugin, "plugin_nopf": plugin, "plain_search": plain, "plain": plain}
     for rep in range(reps):
-        order = [("plugin", plugin), ("plain", plain)] if rep % 2 == 0 else [("plain", plain), ("plugin", plugin)]
-        for variant, root in order:
+        order = list(variants) if rep % 2 == 0 else list(reversed(variants))
+        for variant in order:
             out = work / f"site-{variant}-{n}"
             shutil.rmtree(out, ignore_errors=True)
-            run = measure(build_cmd(out), root)
+            run = measure(build_cmd(out, CONFIGS[variant]), roots[variant])
             check(run, f"{variant} build at N={n}")
             getattr(result, variant).append(run)
-            log(f"N={n} rep {rep + 1}/{reps} {variant}: {run.wall:.1f} s, {run.peak_rss_mb:.0f} MB, "
+            log(f"N={n} rep {rep + 1}/{reps} {LABELS[variant]}: {run.wall:.1f} s, {run.peak_rss_mb:.0f} MB, "
                 f"{run.warnings} warning(s)")
     result.plugin_site = site_stats(work / f"site-plugin-{n}")
-    result.plain_site = site_stats(work / f"site-plain-{n}")
-    if result.plugin_site["case_pages"] != n or result.plain_site["case_pages"] != n:
-        raise SystemExit(f"expected {n} case pages: {result.plugin_site['case_pages']} (plugin), "
-                         f"{result.plain_site['case_pages']} (plain)")
-    for _ in range(3):
+    plain_variant = next((v for v in ("plain_search", "plain") if v in variants), None)
+    result.plain_site = site_stats(work / f"site-{plain_variant}-{n}") if plain_variant else {}
+    for variant in variants:
+        found = site_stats(work / f"site-{variant}-{n}")["case_pages"]
+        if found != n:
+            raise SystemExit(f"expected {n} case pages, {variant} has {found}")
+    for _ in range(3 if validate else 0):
         run = measure([sys.executable, "-m", "casebook.cli", "validate"], plugin)
         check(run, f"casebook validate at N={n}")
         result.validate.append(run)
-    log(f"N={n}: validate best {min(r.wall for r in result.validate):.2f} s")
-    for variant in ("plugin", "plain"):
+    if result.validate:
+        log(f"N={n}: validate best {min(r.wall for r in result.validate):.2f} s")
+    for variant in variants:
         shutil.rmtree(work / f"site-{variant}-{n}", ignore_errors=True)
     return result
 
@@ -415,20 +478,33 @@ def report(data: dict[str, Any]) -> str:
     out = []
     sizes = data.get("sizes", [])
     if sizes:
-        rows = [["N", "plugin s", "plain s", "ratio best", "ratio med", "ratio cpu", "s/case", "peak MB a/b",
-                 "site MB a/b", "HTML/case KB a/b", "search MB", "validate s"]]
+        def fmt(x: float | None) -> str:
+            return "-" if x is None else f"{x:.2f}"
+
+        rows = [["N", "build", "wall s per rep", "cpu s", "peak MB", "site MB", "HTML/case KB", "search MB"]]
         for s in sizes:
-            rows.append([
-                f"{s['n']:,}", "/".join(f"{x:.1f}" for x in s["plugin_s"]), "/".join(f"{x:.1f}" for x in s["plain_s"]),
-                f"{s['ratio_best']:.2f}", f"{s['ratio_median']:.2f}", f"{s['ratio_cpu']:.2f}",
-                f"{s['plugin_s_per_case']:.4f}", f"{s['plugin_peak_mb']:.0f}/{s['plain_peak_mb']:.0f}",
-                f"{s['plugin_site']['site_mb']:.1f}/{s['plain_site']['site_mb']:.1f}",
-                f"{s['plugin_site']['html_per_case_kb']:.1f}/{s['plain_site']['html_per_case_kb']:.1f}",
-                f"{s['plugin_site']['search_index_mb'] + s['plugin_site']['pagefind_mb']:.1f}",
-                f"{min(s['validate_s']):.2f}",
-            ])
-        out += ["Builds: (a) casebook plugin, (b) plain Material, same Markdown; times are wall seconds per rep", "",
-                table(rows), ""]
+            for v in VARIANTS:
+                if not s.get(f"{v}_s"):
+                    continue
+                site = s["plugin_site"] if v.startswith("plugin") else s["plain_site"]
+                rows.append([f"{s['n']:,}", LABELS[v], "/".join(f"{x:.1f}" for x in s[f"{v}_s"]),
+                             f"{min(s[f'{v}_cpu_s']):.1f}", f"{s[f'{v}_peak_mb']:.0f}",
+                             f"{site['site_mb']:.1f}" if v in ("plugin", "plain_search") and site else "-",
+                             f"{site['html_per_case_kb']:.1f}" if v in ("plugin", "plain_search") and site else "-",
+                             f"{site['search_index_mb'] + site['pagefind_mb']:.1f}"
+                             if v in ("plugin", "plain_search") and site else "-"])
+        out += ["Builds of the same corpus (wall seconds per rep; cpu = user+sys of the best rep; site/search "
+                "sizes of (a) and (b))", "", table(rows), ""]
+        rows = [["N", "(a)/(b) best", "(a)/(b) median", "(a)/(b) cpu", "(a)/(b0) best", "(a')/(b0) best",
+                 "(a')/(b) best", "s/case (a)", "validate s"]]
+        for s in sizes:
+            rows.append([f"{s['n']:,}", fmt(s["ratio_best"]), fmt(s["ratio_median"]), fmt(s["ratio_cpu"]),
+                         fmt(s["ratio_best_vs_nosearch"]), fmt(s["ratio_nopf_vs_nosearch"]),
+                         fmt(s["ratio_nopf_vs_search"]), f"{s['plugin_s_per_case']:.4f}",
+                         f"{min(s['validate_s']):.2f}" if s["validate_s"] else "-"])
+        out += ["Ratios. (a) casebook build with Pagefind; (a') the same with search_index: false; "
+                "(b) plain Material WITH its default search plugin (primary baseline); (b0) plain Material "
+                "with plugins: [] (no search)", "", table(rows), ""]
     if data.get("bibliography"):
         rows = [["M", "wall s", "parse s", "format s", "unchanged reload s", "peak MB", "how"]]
         for b in data["bibliography"]:
@@ -469,12 +545,19 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     if 1000 in found:
         s = found[1000]
-        rows.append({"target": "build ratio (a)/(b) at N=1,000 (best of reps; median)", "limit": "<= 1.15",
-                     "measured": f"{s['ratio_best']:.2f}; {s['ratio_median']:.2f}",
-                     "met": s["ratio_best"] <= TARGETS["ratio_1000"]})
-        v = min(s["validate_s"])
-        rows.append({"target": "casebook validate, 1,000 cases (wall; cpu)", "limit": "< 2 s",
-                     "measured": f"{v:.2f} s; {min(s['validate_cpu_s']):.2f} s", "met": v < TARGETS["validate_1000_s"]})
+        if s["ratio_best"] is not None:
+            rows.append({"target": "build ratio (a)/(b) at N=1,000, (b) = plain Material + search (best; median)",
+                         "limit": "<= 1.15", "measured": f"{s['ratio_best']:.2f}; {s['ratio_median']:.2f}",
+                         "met": s["ratio_best"] <= TARGETS["ratio_1000"]})
+        if s["ratio_best_vs_nosearch"] is not None:
+            rows.append({"target": "build ratio (a)/(b0) at N=1,000, (b0) = plain Material, no search (best)",
+                         "limit": "<= 1.15", "measured": f"{s['ratio_best_vs_nosearch']:.2f}",
+                         "met": s["ratio_best_vs_nosearch"] <= TARGETS["ratio_1000"]})
+        if s["validate_s"]:
+            v = min(s["validate_s"])
+            rows.append({"target": "casebook validate, 1,000 cases (wall; cpu)", "limit": "< 2 s",
+                         "measured": f"{v:.2f} s; {min(s['validate_cpu_s']):.2f} s",
+                         "met": v < TARGETS["validate_1000_s"]})
     if 1000 in found and 2000 in found:
         a, b = found[1000], found[2000]
         growth = b["plugin_s"] and min(b["plugin_s"]) / min(a["plugin_s"])
@@ -508,6 +591,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-profile", action="store_true", help="only the profile")
     parser.add_argument("--top", type=int, default=25, help="profile entries to show")
     parser.add_argument("--quick", action="store_true", help="small sizes to check the harness")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help=f"builds to run, among {','.join(VARIANTS)} (default all)")
+    parser.add_argument("--no-validate", action="store_true", help="skip timing casebook validate")
+    parser.add_argument("--only-builds", action="store_true",
+                        help="only the builds (no bibliography, serve or validate timing)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=RESULTS / "bench.json")
     parser.add_argument("--keep", action="store_true", help="keep the generated corpora")
@@ -533,7 +621,13 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         if not args.only_profile:
-            data["sizes"] = [bench_size(n, r, work, args.seed).summary() for n, r in zip(sizes, reps, strict=True)]
+            variants = tuple(v for v in VARIANTS if v in args.variants.split(","))
+            if "plugin" not in variants:
+                raise SystemExit("--variants must include plugin")
+            data["sizes"] = [bench_size(n, r, work, args.seed, variants,
+                                        not (args.no_validate or args.only_builds)).summary()
+                             for n, r in zip(sizes, reps, strict=True)]
+        if not args.only_profile and not args.only_builds:
             data["bibliography"] = bench_bibliography([int(x) for x in args.bib_sizes.split(",") if x], work,
                                                       args.seed)
             if args.serve_n:
