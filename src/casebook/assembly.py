@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .bibliography import bibliography_markdown, references_markdown, relative_link
+from .blockstash import identity
 from .catalogue import Catalogue, Settings
 from .citations import BIBLIOGRAPHY_PAGE
 from .cite import CaseCitation, cite_case, cite_markdown
@@ -16,7 +17,8 @@ from .model import Case
 
 
 def case_sections(
-    catalogue: Catalogue, case: Case, src_uri: str, *, site_url: str, site_name: str, directory_urls: bool = True
+    catalogue: Catalogue, case: Case, src_uri: str, *, site_url: str, site_name: str, directory_urls: bool = True,
+    block: Callable[[str], str] = identity,
 ) -> tuple[str, CaseCitation]:
     """The "References" and "Cite this case" Markdown appended to a case page, and the citation data."""
     bib = catalogue.bibliography
@@ -31,7 +33,8 @@ def case_sections(
         cited = sorted(set(keys) & formatted.keys(), key=lambda k: formatted[k].sort_key)
         labels = [formatted[k].label for k in cited]
     citation = cite_case(case, catalogue.taxonomy, url, site_name or "Casebook", labels)
-    return (references_markdown(keys, bib) if bib is not None else "") + cite_markdown(citation), citation
+    references = references_markdown(keys, bib, block=block) if bib is not None else ""
+    return references + cite_markdown(citation, block=block), citation
 
 
 def bibliography_page(

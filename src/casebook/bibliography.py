@@ -24,7 +24,7 @@ import html
 import posixpath
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import dashify
 from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
+from .blockstash import identity
 from .frontmatter import _CONTROL
 from .problems import Problem, error, warning
 from .taxonomy import suggest
@@ -889,10 +890,15 @@ def references_html(keys: Iterable[str], bib: Bibliography) -> str:
     return f'<ul class="cb-references">\n{items}\n</ul>'
 
 
-def references_markdown(keys: Iterable[str], bib: Bibliography, heading: str = "References") -> str:
-    """``## References`` plus the list, ready to append to a page's Markdown; "" when nothing is cited."""
-    block = references_html(keys, bib)
-    return f"\n\n## {heading}\n\n{block}\n" if block else ""
+def references_markdown(
+    keys: Iterable[str], bib: Bibliography, heading: str = "References", *, block: Callable[[str], str] = identity
+) -> str:
+    """``## References`` plus the list, ready to append to a page's Markdown; "" when nothing is cited.
+
+    ``block`` turns the list's HTML into what the Markdown holds (see ``blockstash.py``).
+    """
+    found = references_html(keys, bib)
+    return f"\n\n## {heading}\n\n{block(found)}\n" if found else ""
 
 
 def bibliography_markdown(

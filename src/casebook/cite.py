@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .blockstash import identity
 from .model import Case
 from .taxonomy import Taxonomy, country_name
 
@@ -166,10 +168,12 @@ def cite_case(case: Case, taxonomy: Taxonomy, url: str | None, site_name: str = 
     )
 
 
-def cite_markdown(citation: CaseCitation) -> str:
-    """The "Cite this case" section appended to a case page (heading plus an HTML block)."""
-    return (
-        "\n\n## Cite this case\n\n"
+def cite_markdown(citation: CaseCitation, *, block: Callable[[str], str] = identity) -> str:
+    """The "Cite this case" section appended to a case page (heading plus an HTML block).
+
+    ``block`` turns the HTML block into what the Markdown holds (see ``blockstash.py``).
+    """
+    return "\n\n## Cite this case\n\n" + block(
         '<div class="cb-cite-case">\n'
         f'<p class="cb-cite-text">{citation.text_html}</p>\n'
         '<details class="cb-cite-bibtex"><summary>BibTeX</summary>\n'

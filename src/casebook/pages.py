@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
+from .blockstash import identity
 from .eligibility import badges
 from .model import Case
 from .taxonomy import Taxonomy, country_name
@@ -85,7 +86,13 @@ def _label(terms: Mapping[str, object], key: str) -> str:
     return str(getattr(term, "label", key))
 
 
-def case_markdown(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None, related: str = "") -> str:
-    """The Markdown source of a case page: header card, the contributor's body, then ``related`` (Markdown)."""
-    page = case_header(case, taxonomy, link=link) + "\n" + case.body.strip("\n") + "\n"
+def case_markdown(
+    case: Case, taxonomy: Taxonomy, *, link: Linker | None = None, related: str = "",
+    block: Callable[[str], str] = identity,
+) -> str:
+    """The Markdown source of a case page: header card, the contributor's body, then ``related`` (Markdown).
+
+    ``block`` turns the header card's HTML into what the Markdown holds (see ``blockstash.py``).
+    """
+    page = block(case_header(case, taxonomy, link=link)) + "\n" + case.body.strip("\n") + "\n"
     return page + ("\n" + related if related else "")

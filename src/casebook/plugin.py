@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 from html import escape
@@ -17,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from .assembly import bibliography_page, case_sections
 from .bibliography import UNCITED, references_markdown
+from .blockstash import BlockStash
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
@@ -48,6 +50,16 @@ def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:
     return any(edit_path.startswith(f"{folder.strip('/')}/") for folder in folders)
 
 
+def contributed_texts(catalogue: Catalogue) -> list[str]:
+    """Every case's and brief's front-matter and body, and the bibliography's digest, in a fixed order."""
+    texts = [
+        json.dumps([doc.path, doc.meta, doc.body], sort_keys=True, default=str, ensure_ascii=False)
+        for doc in [*catalogue.cases, *catalogue.briefs]
+    ]
+    bib = catalogue.bibliography
+    return sorted(texts) + ([bib.digest] if bib is not None else [])
+
+
 def check_destination(file: File, config: MkDocsConfig) -> None:
     """Refuse a generated file whose output would land outside site_dir."""
     site_dir = Path(config.site_dir).resolve()
@@ -73,6 +85,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.case_citations: dict[str, CaseCitation] = {}
         #: Hand-written pages (src_uri) and the keys they cite, for their References list.
         self.page_citations: dict[str, list[str]] = {}
+        #: Generated HTML blocks, kept out of the Markdown parser and put back in on_page_content.
+        self.blocks = BlockStash()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -87,6 +101,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.briefs_list = ""
         self.case_citations = {}
         self.page_citations = {}
+        self.blocks = BlockStash()
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -165,6 +180,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
         # Drafts are pages only under `mkdocs serve`; a build never sees them.
         site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
+        # Placeholders keyed on everything contributors write (case and brief files, the bibliography), so that
+        # no contributed text can hold one.
+        self.blocks = BlockStash(contributed_texts(catalogue))
+        site.block = self.blocks
         # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
         own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
         briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
@@ -216,7 +235,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         assert self.catalogue is not None
         markdown, citation = case_sections(
             self.catalogue, case, page.src_uri, site_url=config.site_url or "", site_name=config.site_name,
-            directory_urls=config.use_directory_urls,
+            directory_urls=config.use_directory_urls, block=self.blocks,
         )
         self.case_citations[page.src_uri] = citation
         return markdown
@@ -286,6 +305,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             log.error(problem.format_text())
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
+        html = self.blocks.restore(html)
         if page.file.src_uri in self.contributed:
             return sanitize_html(html)
         return html

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import heapq
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from .blockstash import identity
 from .catalogue import Catalogue
 from .model import Case
 from .pages import attr, case_markdown, text
@@ -146,6 +147,8 @@ class SiteBuilder:
         known |= {policy_area_src(p) for p in self.taxonomy.policy_areas}
         self.links = Links(known, directory_urls=directory_urls)
         self.related_index = TermIndex(self.cases)
+        #: Turns a generated HTML block into the Markdown that stands for it (see ``blockstash.py``).
+        self.block: Callable[[str], str] = identity
         self._by_field: dict[str, dict[str, list[Case]]] = {}
 
     # --- small helpers ---
@@ -183,7 +186,7 @@ class SiteBuilder:
         items = [self.entry(from_src, case, (notes or {}).get(case.slug, "")) for case in cases]
         if not items:
             return '<p class="cb-empty">No published case yet.</p>\n'
-        return '<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n"
+        return self.block('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
 
     def cases_with(self, field: str, value: str) -> list[Case]:
         """The cases (in listing order) whose ``field`` lists ``value``; one pass over the cases per field."""
@@ -223,7 +226,8 @@ class SiteBuilder:
         return SitePage(
             src,
             case.title,
-            case_markdown(case, self.taxonomy, link=lambda to: self.links.href(src, to), related=section),
+            case_markdown(case, self.taxonomy, link=lambda to: self.links.href(src, to), related=section,
+                          block=self.block),
             edit_path=case.path,
         )
 
@@ -262,7 +266,7 @@ class SiteBuilder:
             "[mechanisms](../mechanisms/index.md) or [policy areas](../policy-areas/index.md), or compare "
             "countries and mechanisms in the [matrix](../matrix.md)."
         )
-        return SitePage(src, "Cases", f"# Cases\n\n{intro}\n\n{table}", in_nav=True)
+        return SitePage(src, "Cases", f"# Cases\n\n{intro}\n\n{self.block(table)}", in_nav=True)
 
     def countries_page(self) -> SitePage:
         src = COUNTRIES
@@ -286,7 +290,7 @@ class SiteBuilder:
                     f'<span class="cb-count">{plural(len(self.cases_with("countries", code)), "case")}</span></li>'
                     for code in codes
                 ]
-                parts.append('<ul class="cb-terms">\n' + "\n".join(items) + "\n</ul>\n")
+                parts.append(self.block('<ul class="cb-terms">\n' + "\n".join(items) + "\n</ul>\n"))
         parts.append("## On the map\n\n" + MAP_MARKER + "\n")  # filled by the plugin (worldmap.py)
         return SitePage(src, "Countries", "\n".join(parts), in_nav=True)
 
@@ -316,14 +320,16 @@ class SiteBuilder:
             )
             parts.append(
                 "## By mechanism\n\n"
-                '<div class="cb-terms-table cb-by-mechanism">\n<table>\n'
-                f"<caption>{text(name)}: cases per coordination mechanism</caption>\n"
-                '<thead><tr><th scope="col">Mechanism</th><th scope="col">Cases</th></tr></thead>\n'
-                f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+                + self.block(
+                    '<div class="cb-terms-table cb-by-mechanism">\n<table>\n'
+                    f"<caption>{text(name)}: cases per coordination mechanism</caption>\n"
+                    '<thead><tr><th scope="col">Mechanism</th><th scope="col">Cases</th></tr></thead>\n'
+                    f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
+                )
             )
         parts.append("## Cases\n")
         items = [self.entry(src, c, tags=self.mechanism_tags(src, c)) for c in cases]
-        parts.append('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
+        parts.append(self.block('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n"))
         return SitePage(src, name, "\n".join(parts))
 
     def mechanism_tags(self, from_src: str, case: Case) -> str:
@@ -452,7 +458,7 @@ class SiteBuilder:
             + "\n</ol>\n"
         )
         title = "Compare countries and mechanisms"
-        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{table}\n## Cases\n\n{key}")
+        return SitePage(src, title, f"# {title}\n\n{intro}\n\n{self.block(table)}\n## Cases\n\n{self.block(key)}")
 
     def home_sections(self) -> str:
         """The generated part of the home page (``index.md``): counts, newest cases, entry points."""
