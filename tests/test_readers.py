@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import io
 import json
 import shutil
@@ -237,6 +238,21 @@ def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp
     text = b"".join(gzip.decompress(v) for k, v in index.items() if k.startswith("fragment/"))
     assert BODY_WORD.encode() in text
     assert b"zanzibarquux" not in text and b"Draft fixture case" not in text
+    # Generated parts search does not need are left out; titles, summaries and bodies stay (searchindex.py).
+    fragments = {
+        record["url"]: record["content"]
+        for record in (json.loads(gzip.decompress(v)[len(b"pagefind_dcd"):]) for k, v in index.items()
+                       if k.startswith("fragment/"))
+    }
+    case_html = (built / "cases/gt-health-results/index.html").read_text("utf-8")
+    content = fragments["/cases/gt-health-results/"]
+    assert "@misc{casebook-" in case_html and 'class="cb-list"' in case_html and "Guatemala</a>" in case_html
+    assert "@misc{casebook-" not in content and "BibTeX" not in content
+    related = html.unescape(case_html.split('class="cb-list"', 1)[1].split('class="cb-entry__title"', 1)[1]
+                            .split(">", 1)[1].split("<", 1)[0])
+    summary = html.unescape(case_html.split('class="cb-summary">', 1)[1].split("<", 1)[0])
+    title = html.unescape(case_html.split('id="case-title">', 1)[1].split("<", 1)[0])
+    assert title in content and summary in content and related not in content
     copy = tmp_path / "copy"
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns("pagefind"))
     assert run_pagefind(copy) == []

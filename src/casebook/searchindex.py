@@ -21,6 +21,13 @@ from .taxonomy import Taxonomy, country_name
 #: Where the bundle goes inside the site; search.js and explore.js load ``pagefind/pagefind.js`` from it.
 BUNDLE = "pagefind"
 
+#: Generated parts of indexed pages that search does not need: the header card's links (the
+#: countries, mechanisms and policy areas, which are filters already) and criteria badges, related
+#: cases and other listings, references lists and "cite this case". Titles, summaries, the card's
+#: other text (organisations, authors, period) and the body stay indexed. At 1,000 synthetic cases
+#: this takes Pagefind from about 15.5 s and 1,050 MB to 11.5 s and 680 MB.
+EXCLUDE_SELECTORS = (".cb-card > dd > a", ".cb-criteria", ".cb-list", ".cb-references", ".cb-cite-case")
+
 
 def _filter(name: str, value: str) -> str:
     # Pagefind reads "name:value" from the attribute; the element itself stays empty and hidden.
@@ -51,6 +58,8 @@ def case_markup(case: Case, taxonomy: Taxonomy) -> str:
 def run_pagefind(site_dir: Path) -> list[Problem]:
     """Index ``site_dir`` in place (bundle in ``site_dir/pagefind``); problems if the indexer fails."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE, "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
