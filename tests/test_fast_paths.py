@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook import frontmatter
+from casebook import frontmatter, urls
 from casebook.model import Case
 from casebook.site import TermIndex, related_cases
 from casebook.validate import _validator, schema_passes
@@ -262,3 +263,12 @@ def test_quick_byte_test_finds_every_refused_character(text: str) -> None:
     reference = body.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     assert (frontmatter._CONTROL.search(reference) is not None) == bool(problems)
     assert decoded == (None if problems else reference)
+
+
+URL_PART = st.sampled_from(["", "a", "b", "cases", "x.html", "index.html", ".", "..", "a b", "é"])
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.lists(URL_PART, max_size=5).map("/".join), st.lists(URL_PART, max_size=5).map("/".join))
+def test_fast_relative_path_agrees_with_posixpath(to_url: str, base: str) -> None:
+    assert urls._relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))

@@ -49,10 +49,25 @@ def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
     base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
-    rel = posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+    rel = _relpath(to_url, base)
     if to_url == "" or to_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
+
+
+def _relpath(to_url: str, base: str) -> str:
+    """``posixpath.relpath("/" + to_url, "/" + base)``, without its normalising when there is nothing to normalise.
+
+    Tens of thousands of links are computed per build; ``tests/test_fast_paths.py`` checks that both agree.
+    """
+    start = [p for p in base.split("/") if p]
+    target = [p for p in to_url.split("/") if p]
+    if any(p in (".", "..") for p in start) or any(p in (".", "..") for p in target):
+        return posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+    common = 0
+    while common < len(start) and common < len(target) and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
 class Links:
