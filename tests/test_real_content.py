@@ -116,3 +116,21 @@ def test_reference_lists_have_no_markers_and_the_map_fills_the_column(real_site:
         page.close()
     finally:
         shutdown()
+
+
+@pytest.mark.browser
+def test_cite_this_case_bibtex_has_a_copy_button(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    base, shutdown = serve_directory(real_site / "site")
+    context = browser.new_context()
+    try:
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+        page = context.new_page()
+        page.goto(base + "cases/mx-oportunidades/")
+        page.click("details.cb-cite-bibtex summary")
+        page.click("details.cb-cite-bibtex button.md-code__button")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("@misc{casebook-mx-oportunidades,")
+        assert "title = {{Inter-ministerial coordination in Mexico" in copied
+    finally:
+        context.close()
+        shutdown()

@@ -177,6 +177,6 @@ def cite_markdown(citation: CaseCitation, *, block: Callable[[str], str] = ident
         '<div class="cb-cite-case">\n'
         f'<p class="cb-cite-text">{citation.text_html}</p>\n'
         '<details class="cb-cite-bibtex"><summary>BibTeX</summary>\n'
-        f"<pre><code>{html.escape(citation.bibtex.rstrip(), quote=False)}</code></pre>\n"
+        f"<div class=\"highlight\"><pre><code>{html.escape(citation.bibtex.rstrip(), quote=False)}</code></pre></div>\n"
         "</details>\n</div>\n"
     )
