@@ -17,7 +17,7 @@ It also times ``casebook validate`` on N cases, bibliography formatting at M = 1
 entries, and a ``mkdocs serve``-style rebuild after editing one case, with a profile
 showing whether any time goes to pybtex.
 
-    make bench                        # the whole run (about 15 minutes on 2 cores)
+    make bench                        # the whole run (about 13 minutes on 2 cores)
     python scripts/bench.py --sizes 1000 --reps 1 --only-builds            # the four builds, once
     python scripts/bench.py --sizes 1000 --variants plugin,plain_search    # (a) against (b) only
     python scripts/bench.py --quick   # small sizes, to check the harness
@@ -584,9 +584,10 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,2000", help="numbers of cases (default 100,1000,2000)")
-    parser.add_argument("--reps", default="3,2,1", help="repetitions for each size (default 3,2,1)")
+    parser.add_argument("--reps", default="2,2,1", help="repetitions for each size (default 2,2,1)")
     parser.add_argument("--bib-sizes", default="1000,5000", help="bibliography entries to format (default 1000,5000)")
-    parser.add_argument("--serve-n", type=int, default=1000, help="cases for the serve-style rebuild (0: skip)")
+    parser.add_argument("--serve-n", type=int, default=500,
+                        help="cases for the serve-style rebuild (default 500; 0: skip)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also profile one plugin build at N")
     parser.add_argument("--only-profile", action="store_true", help="only the profile")
     parser.add_argument("--top", type=int, default=25, help="profile entries to show")
