@@ -44,7 +44,7 @@ from pybtex.style.formatting.unsrt import dashify
 from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
 from .blockstash import identity
-from .frontmatter import _CONTROL
+from .frontmatter import _CONTROL, decode_utf8
 from .problems import Problem, error, warning
 from .taxonomy import suggest
 
@@ -625,18 +625,13 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
     if len(data) > MAX_BIB_BYTES:
         return Bibliography(display, digest, None, problems=[
             error(display, 1, "E301", f"file is {len(data):,} bytes; the limit is {MAX_BIB_BYTES:,}")])
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return Bibliography(display, digest, None, problems=[error(
-            display, line, "E301",
-            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 "
-            "(in JabRef: File > Library properties > Encoding; in Zotero export with 'Unicode (UTF-8)')",
-        )])
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    text, problem = decode_utf8(
+        data, display, "E301",
+        " (in JabRef: File > Library properties > Encoding; in Zotero export with 'Unicode (UTF-8)')",
+    )
+    if text is None:
+        return Bibliography(display, digest, None, problems=[problem] if problem else [])
     control = _CONTROL.search(text)
     if control is not None:
         # Terminal escapes, NUL, bidi overrides...: refused as in case files (they would reach every page).

@@ -289,20 +289,25 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
     return result
 
 
-def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
-    """Bytes to text with LF line ends; refuse non-UTF-8, oversized and control characters."""
-    if len(data) > MAX_FILE_BYTES:
-        return None, [error(path, 1, "E003", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes")]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+def decode_utf8(data: bytes, path: str, code: str, advice: str = "") -> tuple[str | None, Problem | None]:
+    """UTF-8 bytes (without a BOM) to text with LF line ends, or the problem naming the first bad byte's line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return None, [
-            error(path, line, "E001", f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")
-        ]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        message = f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8{advice}"
+        return None, error(path, line, code, message)
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes to text with LF line ends; refuse non-UTF-8, oversized and control characters."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [error(path, 1, "E003", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes")]
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    text, problem = decode_utf8(data, path, "E001")
+    if text is None:
+        return None, [problem] if problem else []
     # A quick test on the bytes (a regex search over a long text is slow); the regex then finds where.
     suspect = len(data.translate(None, _CONTROL_BYTES)) != len(data) or any(p in data for p in _CONTROL_PREFIXES)
     match = _CONTROL.search(text) if suspect else None
