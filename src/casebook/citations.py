@@ -51,14 +51,20 @@ class Citation:
 
 def parse_citation(inner: str) -> list[CiteItem] | None:
     """The items of a citation's bracket content (``@a, p. 3; @b``), or ``None`` if it is not one."""
+    items = _items(inner)
+    return None if items is None else [CiteItem(key, locator) for key, locator in items]
+
+
+def _items(inner: str) -> list[tuple[str, str]] | None:
+    """(key, locator) of each item of a citation's bracket content, or ``None`` if it is not a citation."""
     items = []
     for part in inner.split(";"):
         match = _ITEM.fullmatch(part)
         if match is None:
             return None
-        locator = " ".join((match.group(2) or "").split())
-        items.append(CiteItem(match.group(1), locator))
-    return items or None
+        key, locator = match.groups()
+        items.append((key, " ".join(locator.split()) if locator else ""))
+    return items
 
 
 # --- Finding citations in source text, with lines ------------------------------------------------
@@ -75,7 +81,7 @@ def _blank(text: str) -> str:
 
 def _mask_code(body: str) -> str:
     """``body`` with fenced code blocks, code spans and HTML comments blanked out."""
-    if "`" not in body and "~" not in body and "<!--" not in body:
+    if "`" not in body and "~" not in body and ("<" not in body or "<!--" not in body):
         return body  # nothing to blank (the common case; the checks below are per line and per character)
     lines = body.split("\n")
     fence: str | None = None
@@ -126,17 +132,20 @@ def scan_citations(body: str, first_line: int = 1) -> list[Citation]:
         start = match.start()
         if start > 0 and text[start - 1] == "\\":
             continue
-        items = parse_citation(match.group(1))
+        inner = match.group(1)
+        items = _items(inner)
         if items is None:
             continue
         line += text.count("\n", counted, start)
         counted = start
+        if "\n" not in inner:  # the common case: every item is on the bracket's line
+            found.extend(Citation(key, line, locator) for key, locator in items)
+            continue
         offset = 0
-        inner = match.group(1)
-        for item in items:
-            at = inner.find("@" + item.key, offset)
+        for key, locator in items:
+            at = inner.find("@" + key, offset)
             offset = at + 1
-            found.append(Citation(item.key, line + inner.count("\n", 0, max(at, 0)), item.locator))
+            found.append(Citation(key, line + inner.count("\n", 0, max(at, 0)), locator))
     return found
 
 

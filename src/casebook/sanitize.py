@@ -231,7 +231,8 @@ def find_raw_html(body: str) -> list[RawHtml]:
 
 def inspect_body(body: str) -> Findings:
     """Raw HTML fragments (comments excepted) and images from other hosts in a Markdown body, with lines."""
-    if not _MAYBE_HTML.search(body) and "![" not in body:
+    # One-character tests first: they are a fast memchr, a regex search or a longer needle is not.
+    if ("<" not in body or not _MAYBE_HTML.search(body)) and ("!" not in body or "![" not in body):
         return Findings([], [])  # neither can be present: skip the parse (validation stays fast)
     found: list[str] = []
     html = str(_parser(found).convert(body))

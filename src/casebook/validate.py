@@ -8,16 +8,18 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
-import jsonschema
 
 from .frontmatter import Document
 from .model import Case, Record
 from .problems import Problem, error, warning
 from .sanitize import inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
+
+if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled schema: most runs never need it
+    import jsonschema
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
 SECTIONS = (
@@ -62,6 +64,8 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
 
 @cache
 def _validator(name: str = "case") -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = load_schema(name)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -210,11 +214,27 @@ def _period_problems(doc: Document) -> list[Problem]:
     return problems + date_problems(doc, "updated")
 
 
+#: An ATX heading line of each level, with the line break before it (a regex that starts with a character is
+#: searched for far faster than one anchored with '^').
+_HEADING_LINES = {level: re.compile(rf"\n {{0,3}}{'#' * level} ([^\n]*)") for level in range(1, 7)}
+
+
 def headings(body: str, level: int = 2) -> list[tuple[int, str]]:
     """(body line index, text) of ATX headings of ``level``, skipping fenced code blocks."""
     found: list[tuple[int, str]] = []
     fence: str | None = None
     marker = "#" * level + " "
+    # ('`' not in body or ...): a one-character test is a fast memchr; a longer one is not.
+    if ("`" not in body or "```" not in body) and ("~" not in body or "~~~" not in body) and level in _HEADING_LINES:
+        # No fence can open: the heading lines are found by a regex instead of a loop over every line.
+        text = "\n" + body  # each line, the first too, follows a line break
+        index = 0
+        counted = 0
+        for match in _HEADING_LINES[level].finditer(text):
+            index += text.count("\n", counted, match.start())
+            counted = match.start()
+            found.append((index, match.group(1).strip().rstrip("#").strip()))
+        return found
     for index, line in enumerate(body.split("\n")):
         stripped = line.lstrip(" ")
         if len(line) - len(stripped) > 3:
@@ -253,7 +273,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                 )
             position = max(position, found)
     if isinstance(kind, str) and kind in WORD_RANGES:
-        words = len(doc.body.split())
+        words = word_count(doc.body)
         low, high = WORD_RANGES[kind]
         if not low <= words <= high:
             problems.append(
@@ -271,6 +291,26 @@ def _body_problems(doc: Document) -> list[Problem]:
             where = ".".join(str(p) for p in path)
             problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
     return problems
+
+
+#: Each byte of UTF-8 text marked: b" " for str.split()'s ASCII whitespace, b"?" for the lead bytes of its other
+#: whitespace characters (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000), b"x" for anything else.
+_WORD_MARKS = bytes(
+    0x20 if byte < 0x80 and chr(byte).isspace() else 0x3F if byte in b"\xc2\xe1\xe2\xe3" else 0x78
+    for byte in range(256)
+)
+
+
+def word_count(text: str) -> int:
+    """``len(text.split())``, without building the list of words (a case body has thousands).
+
+    A word is a run of non-whitespace, so the words are the runs of b"x" in the marked bytes: one at the start,
+    and one after each b" " followed by b"x". Text with a lead byte of non-ASCII whitespace is split as before.
+    """
+    marks = text.encode("utf-8", "surrogatepass").translate(_WORD_MARKS)
+    if b"?" in marks:
+        return len(text.split())
+    return marks.count(b" x") + marks.startswith(b"x")
 
 
 def _raw_html_problems(doc: Document) -> list[Problem]:
