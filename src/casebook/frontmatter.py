@@ -23,6 +23,7 @@ from yaml.events import (
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
+    MappingStartEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -258,36 +259,46 @@ def _fast_parse(text: str, offset: int) -> tuple[Any, dict[Path, int]]:
         parser.dispose()
 
 
-def _line(event: Any) -> int:
-    return int(event.start_mark.line)
-
-
 def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset: int, depth: int) -> Any:
-    if not isinstance(event, (ScalarEvent, CollectionStartEvent)) or event.anchor is not None or event.tag is not None:
+    # Exact types (libyaml makes no subclasses), and a scalar in a mapping is read without a call of its own:
+    # most of the front-matter is scalars, and this runs for every one of them.
+    kind = type(event)
+    if kind is ScalarEvent:
+        lines[path] = event.start_mark.line + offset
+        return _fast_scalar(event)
+    if (kind is not MappingStartEvent and kind is not SequenceStartEvent) or event.anchor is not None \
+            or event.tag is not None or depth >= MAX_DEPTH:
         raise _Fallback
-    lines[path] = _line(event) + offset
-    if isinstance(event, ScalarEvent):
-        if event.style in ("|", ">") or not (event.value or event.style) or _ESCAPED_CONTROL.search(event.value):
-            raise _Fallback  # libyaml accepts block headers such as '|#', and marks empty values elsewhere
-        return _scalar_value(event.value, event.style)
-    if depth >= MAX_DEPTH:
-        raise _Fallback
-    if isinstance(event, SequenceStartEvent):
+    lines[path] = event.start_mark.line + offset
+    if kind is SequenceStartEvent:
         items: list[Any] = []
-        while not isinstance(item := get(), SequenceEndEvent):
+        while type(item := get()) is not SequenceEndEvent:
             items.append(_fast_node(get, item, path + (len(items),), lines, offset, depth + 1))
         return items
     result: dict[str, Any] = {}
-    while not isinstance(key_event := get(), MappingEndEvent):
-        if not isinstance(key_event, ScalarEvent) or key_event.anchor is not None or key_event.tag is not None:
+    while type(key_event := get()) is not MappingEndEvent:
+        if type(key_event) is not ScalarEvent or key_event.anchor is not None or key_event.tag is not None:
             raise _Fallback
         key = key_event.value
         if (key == "<<" and not key_event.style) or key in result or _ESCAPED_CONTROL.search(key):
             raise _Fallback
-        key_line = _line(key_event) + offset
-        result[key] = _fast_node(get, get(), path + (key,), lines, offset, depth + 1)
-        lines[path + (key,)] = key_line  # the key's line, not its value's
+        key_path = path + (key,)
+        value_event = get()
+        if type(value_event) is ScalarEvent:
+            result[key] = _fast_scalar(value_event)
+        else:
+            result[key] = _fast_node(get, value_event, key_path, lines, offset, depth + 1)
+        lines[key_path] = key_event.start_mark.line + offset  # the key's line, not its value's
     return result
+
+
+def _fast_scalar(event: Any) -> Any:
+    value = event.value
+    style = event.style
+    if event.anchor is not None or event.tag is not None or style == "|" or style == ">" \
+            or not (value or style) or _ESCAPED_CONTROL.search(value):
+        raise _Fallback  # libyaml accepts block headers such as '|#', and marks empty values elsewhere
+    return _scalar_value(value, style)
 
 
 def decode_utf8(data: bytes, path: str, code: str, advice: str = "") -> tuple[str | None, Problem | None]:
