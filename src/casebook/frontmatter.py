@@ -276,6 +276,7 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
             items.append(_fast_node(get, item, path + (len(items),), lines, offset, depth + 1))
         return items
     result: dict[str, Any] = {}
+    key_event: Any
     while type(key_event := get()) is not MappingEndEvent:
         if type(key_event) is not ScalarEvent or key_event.anchor is not None or key_event.tag is not None:
             raise _Fallback
