@@ -276,7 +276,6 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
             items.append(_fast_node(get, item, path + (len(items),), lines, offset, depth + 1))
         return items
     result: dict[str, Any] = {}
-    key_event: Any
     while type(key_event := get()) is not MappingEndEvent:
         if type(key_event) is not ScalarEvent or key_event.anchor is not None or key_event.tag is not None:
             raise _Fallback
@@ -289,7 +288,8 @@ def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset:
             result[key] = _fast_scalar(value_event)
         else:
             result[key] = _fast_node(get, value_event, key_path, lines, offset, depth + 1)
-        lines[key_path] = key_event.start_mark.line + offset  # the key's line, not its value's
+        key_mark: Any = key_event.start_mark  # libyaml always sets it
+        lines[key_path] = key_mark.line + offset  # the key's line, not its value's
     return result
 
 
