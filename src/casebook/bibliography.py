@@ -8,7 +8,7 @@ entry starts, so :func:`scan_entries` finds every ``@type{key,`` itself.
 Formatting uses :class:`HouseStyle`, a subclass of pybtex's ``unsrt`` style laid out author–year, that
 never changes the case of a title (so "Secretaría de Desarrollo Social" keeps its capitals), falls back
 to "n.d." for a missing year and to editors or organisations for a missing author. pybtex's HTML
-backend writes ``href`` values unescaped and unchecked, so :class:`SafeHtmlBackend` builds links itself:
+backend writes ``href`` values unescaped and unchecked, so :class:`SafeLinks` builds links itself:
 only ``http``/``https`` (and DOIs, as ``https://doi.org/``), attribute-escaped; anything else stays text.
 
 Parsing and formatting are cached by the SHA-256 of the file's bytes: a ``mkdocs serve`` rebuild with
@@ -30,9 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import pybtex.errors
-from pybtex.backends.html import Backend as HtmlBackend
 from pybtex.backends.plaintext import Backend as TextBackend
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.database.input.bibtex import Parser
@@ -153,8 +151,9 @@ def doi_href(doi: str) -> str | None:
     return "https://doi.org/" + quote(value, safe="/:;()._-")
 
 
-class SafeHtmlBackend(HtmlBackend):  # type: ignore[misc]
-    """pybtex's HTML backend with links it checks and escapes, and no ``bibtex-protected`` spans."""
+class SafeLinks:
+    """What :func:`html_backend` adds to pybtex's HTML backend: links it checks and escapes, and no
+    ``bibtex-protected`` spans."""
 
     def format_protected(self, text: str) -> str:
         return text
@@ -168,6 +167,21 @@ class SafeHtmlBackend(HtmlBackend):  # type: ignore[misc]
         if target is None:
             return text
         return f'<a href="{html.escape(target, quote=True)}" rel="nofollow noopener">{text}</a>'
+
+
+@functools.cache
+def html_backend() -> Any:
+    """pybtex's HTML backend with :class:`SafeLinks`, made on first use.
+
+    pybtex's HTML backend imports ``urllib.request`` (through ``xml.sax.saxutils``), which reading and checking
+    the bibliography never needs: ``casebook validate`` does not pay for it.
+    """
+    from pybtex.backends.html import Backend as HtmlBackend
+
+    class SafeHtmlBackend(SafeLinks, HtmlBackend):  # type: ignore[misc]
+        pass
+
+    return SafeHtmlBackend()
 
 
 # --- Field clean-up before formatting ------------------------------------------------------------
@@ -280,6 +294,8 @@ _TOKEN = re.compile(
 
 
 def _ulatex(text: str) -> str:
+    import latexcodec  # noqa: F401  (registers the "ulatex" codec; imported when first needed, not to validate)
+
     return str(codecs.decode(text, "ulatex"))  # type: ignore[call-overload]
 
 
@@ -711,7 +727,6 @@ def _syntax_message(message: str) -> str:
 # --- Formatting ----------------------------------------------------------------------------------
 
 
-_BACKEND = SafeHtmlBackend()
 _TEXT_BACKEND = TextBackend()
 
 
@@ -767,7 +782,7 @@ def _author_sort(entry: Entry) -> str:
 
 
 def _render(text: Text) -> str:
-    rendered = text.render(_BACKEND)
+    rendered = text.render(html_backend())
     return _LEFTOVER_COMMAND.sub("", rendered).replace("&nbsp;", "\xa0")
 
 
