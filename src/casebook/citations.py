@@ -139,7 +139,7 @@ def scan_citations(body: str, first_line: int = 1) -> list[Citation]:
         line += text.count("\n", counted, start)
         counted = start
         if "\n" not in inner:  # the common case: every item is on the bracket's line
-            found.extend(Citation(key, line, locator) for key, locator in items)
+            found += [Citation(key, line, locator) for key, locator in items]
             continue
         offset = 0
         for key, locator in items:

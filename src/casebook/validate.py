@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import fastjsonschema
 
 from .frontmatter import Document
+from .frontmatter import Path as KeyPath
 from .model import Case, Record
 from .problems import Problem, error, warning
 from .sanitize import inspect_body
@@ -180,14 +181,15 @@ def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
         values = doc.meta.get(field)
         if not isinstance(values, list):
             continue
-        known = set(vocabulary)
+        # The vocabularies are sets or mappings already: a set is made for suggestions only.
+        known = vocabulary if isinstance(vocabulary, (frozenset, dict)) else set(vocabulary)
         for i, value in enumerate(values):
             if not isinstance(value, str) or value in known:
                 continue
             if field == "countries" and value.upper() in known:
                 hint = f" (did you mean '{value.upper()}'? Codes are written in capitals)"
             else:
-                hint = suggest(value, known)
+                hint = suggest(value, set(vocabulary))
             problems.append(error(doc.path, doc.line_of((field, i)), code, f"unknown {noun} '{value}'{hint}"))
     return problems
 
@@ -286,10 +288,9 @@ def _body_problems(doc: Document) -> list[Problem]:
     for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
-    for path, text in _strings(doc.meta, ()):
-        if PLACEHOLDER in text:
-            where = ".".join(str(p) for p in path)
-            problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
+    for path in _placeholder_paths(doc.meta, (), []):
+        where = ".".join(str(p) for p in path)
+        problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
     return problems
 
 
@@ -341,16 +342,24 @@ def _raw_html_problems(doc: Document) -> list[Problem]:
     return problems
 
 
-def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    """Every string in a front-matter value, with its key path (depth is bounded by the loader)."""
+def _placeholder_paths(value: Any, path: KeyPath, found: list[KeyPath]) -> list[KeyPath]:
+    """The key path of every string in a front-matter value that holds the placeholder, in order.
+
+    Depth is bounded by the loader. A path is built only for a container or a string that has the placeholder:
+    this runs over every value of every file.
+    """
     if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, path + (index,))
+        if PLACEHOLDER in value:
+            found.append(path)
+        return found
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        if isinstance(item, str):
+            if PLACEHOLDER in item:
+                found.append((*path, key))
+        elif isinstance(item, (dict, list)):
+            _placeholder_paths(item, (*path, key), found)
+    return found
 
 
 def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Case | None, list[Problem]]:
