@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import json
 import posixpath
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook import frontmatter, urls
+from casebook import citations, frontmatter, urls, validate
+from casebook.citations import Citation
 from casebook.model import Case
+from casebook.problems import error
 from casebook.site import TermIndex, related_cases
 from casebook.validate import _validator, schema_passes
 
@@ -251,7 +255,8 @@ def test_related_cases_from_the_index_match_a_ranking_of_every_pair(
 
 
 CHARS = st.sampled_from(["a", "é", "\n", "\r", "\t", "\x00", "\x1b", "\x7f", "\x85", "\x9f", "\xa0", "\xab", "–",
-                         "\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\ufffe", "\uffff", "€", "😀"])
+                         "\u2028", "\u2029", "\u202e", "\u2066", "\ufeff", "\ufffe", "\uffff", "€", "😀",
+                         "\u2027", "\u202f", "\u206a", "\ufefe", "\uff01"])
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None)
@@ -272,3 +277,151 @@ URL_PART = st.sampled_from(["", "a", "b", "cases", "x.html", "index.html", ".", 
 @given(st.lists(URL_PART, max_size=5).map("/".join), st.lists(URL_PART, max_size=5).map("/".join))
 def test_fast_relative_path_agrees_with_posixpath(to_url: str, base: str) -> None:
     assert urls._relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+
+
+# --- Validation's per-file fast paths ----------------------------------------------------------------
+
+WORD_CHARS = st.sampled_from(
+    ["a", "é", "ő", "–", "€", "😀", " ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0",
+     "\u1680", "\u2002", "\u200a", "\u200b", "\u2028", "\u202f", "\u205f", "\u3000", "\ufeff", "\x00", "\ud800"]
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.lists(WORD_CHARS, max_size=40).map("".join))
+def test_word_count_agrees_with_split(text: str) -> None:
+    assert validate.word_count(text) == len(text.split())
+
+
+def test_word_count_knows_every_whitespace_character() -> None:
+    # Between two letters, each character is a word break exactly when str.split() breaks there: every
+    # whitespace character, and every character up to U+30FF (all the lead bytes the marks treat specially).
+    spaces = [code for code in range(0x110000) if chr(code).isspace()]
+    for code in sorted({*range(0x3100), *spaces}):
+        text = f"a{chr(code)}b"
+        assert validate.word_count(text) == len(text.split()), hex(code)
+
+
+HEADING_LINES = st.sampled_from(
+    ["## Effects", "   ## Lessons ##", "    ## Indented code", "### Deeper", "##Tight", "## ", "##", "# Title",
+     " ## Why it emerged  #", "##\tTab", "text ## not", "", "plain text", "\t## tab", "## Trailing #not"]
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(HEADING_LINES, max_size=12).map("\n".join), st.integers(min_value=1, max_value=6))
+def test_headings_without_fences_agree_with_the_line_loop(body: str, level: int) -> None:
+    # A closing line "```" makes headings() take its fence-aware line loop; being last, the fence it opens
+    # hides nothing.
+    assert validate.headings(body, level) == validate.headings(body + "\n```", level)
+
+
+def reference_read(text: str) -> frontmatter.Document:
+    """``read_document`` as it was before the fast cut: every line split, the body joined again."""
+    path = "cases/x.md"
+    doc = frontmatter.Document(path=path)
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        doc.problems = [error(path, 1, "E010", "no front-matter: the file must start with a line '---'")]
+        return doc
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        doc.problems = [error(path, 1, "E011", "front-matter is not closed: add a line '---' after it")]
+        return doc
+    doc.body = "\n".join(lines[end + 1:])
+    doc.body_line = end + 2
+    value, doc.lines, problems = frontmatter.parse_yaml("\n".join(lines[1:end]), path, first_line=2)
+    doc.lines[()] = 1
+    if problems:
+        doc.problems = problems
+    elif value is None:
+        doc.problems = [error(path, 1, "E020", "front-matter is empty: write the fields between the '---' lines")]
+    elif not isinstance(value, dict):
+        doc.problems = [error(path, 2, "E020", "front-matter must be a mapping of 'key: value' lines")]
+    else:
+        doc.meta = value
+    return doc
+
+
+FILE_LINES = st.sampled_from(
+    ["---", "--- ", "---\t", "...", "... ", " ---", "----", "---x", "--- x", "-- -", "title: x", "a: 1", "",
+     "text", "## H", "---\xa0", "...\u3000"]
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.lists(FILE_LINES, max_size=10).map("\n".join))
+def test_front_matter_cut_agrees_with_splitting_every_line(text: str) -> None:
+    assert frontmatter.read_document(text.encode("utf-8"), "cases/x.md") == reference_read(text)
+
+
+def reference_scan(body: str, first_line: int) -> list[Citation]:
+    """Citations found with :func:`parse_citation` and per-item line counting (the scan before its fast path)."""
+    text = citations._mask_code(body)
+    found: list[Citation] = []
+    for match in citations.CITATION.finditer(text):
+        start = match.start()
+        if start > 0 and text[start - 1] == "\\":
+            continue
+        items = citations.parse_citation(match.group(1))
+        if items is None:
+            continue
+        line = first_line + text.count("\n", 0, start)
+        offset = 0
+        for item in items:
+            at = match.group(1).find("@" + item.key, offset)
+            offset = at + 1
+            found.append(Citation(item.key, line + match.group(1).count("\n", 0, max(at, 0)), item.locator))
+    return found
+
+
+CITATION_PARTS = st.sampled_from(
+    ["[@a]", "[@a, p. 3]", "[@a; @b]", "[@a,  p.\n 3; @b]", "[@a;\n@b, sec. 2]", "\\[@x]", "`[@c]`", "[@bad key]",
+     "[@a](link)", "[@a][ref]", "[@]", "[@a, ]", "[@x:1.2-y]", "text", "\n", " ", ";", "@a", "[", "]", "```\n",
+     "<!-- [@h] -->", "~~~\n"]
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(st.lists(CITATION_PARTS, max_size=15).map("".join), st.integers(min_value=1, max_value=40))
+def test_citation_scan_agrees_with_parse_citation(body: str, first_line: int) -> None:
+    assert citations.scan_citations(body, first_line) == reference_scan(body, first_line)
+
+
+def reference_strings(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in reference_strings(item, (*path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in reference_strings(item, (*path, index))]
+    return []
+
+
+META_VALUES = st.recursive(
+    st.sampled_from(["x", "TODO: fill in", "a TODO: b", "TODO", None, 3, True]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "b", "c"]), children,
+                                                                       max_size=3),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.dictionaries(st.sampled_from(["title", "lessons", "organisations"]), META_VALUES, max_size=3))
+def test_placeholder_paths_are_every_string_with_the_placeholder_in_order(meta: dict[str, Any]) -> None:
+    expected = [path for path, text in reference_strings(meta, ()) if validate.PLACEHOLDER in text]
+    assert validate._placeholder_paths(meta, (), []) == expected
+
+
+def test_validating_imports_neither_jsonschema_nor_the_formatting_half_of_pybtex() -> None:
+    # They cost a third of the start-up: jsonschema words the problems of a file the compiled schema fails, and
+    # latexcodec and pybtex's HTML backend (urllib.request, http.client) format entries for pages.
+    code = (
+        "import sys\n"
+        "from casebook.cli import main\n"
+        "assert main(['validate']) == 0\n"
+        "print(sorted(m for m in ('jsonschema', 'latexcodec', 'pybtex.backends.html', 'urllib.request') "
+        "if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
