@@ -335,6 +335,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 page.meta = done[1].meta
                 return ""
         self.citation_state.page = page.file.src_uri  # citation links are relative to the page
+        bibliography = files.get_file_from_path(BIBLIOGRAPHY_PAGE)
+        self.citation_state.bibliography_url = \
+            bibliography.url_relative_to(page.file) if bibliography is not None else None
         keys = self.page_citations.get(page.file.src_uri)
         bib = self.catalogue.bibliography if self.catalogue else None
         if keys and bib is not None and not page.file.generated_by:
