@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from casebook.parallel import Rendered, RenderPool, fork_is_safe, replay
+from casebook import parallel
+from casebook.parallel import Rendered, RenderPool, can_fork, replay
 from conftest import build
 
 REPO = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ make_corpus = importlib.util.module_from_spec(_spec)
 sys.modules.setdefault("make_corpus", make_corpus)
 _spec.loader.exec_module(make_corpus)
 
-pytestmark = pytest.mark.skipif(not fork_is_safe(), reason="worker processes need fork and a single thread")
+pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes need fork")
 
 KEYS = [f"page-{i:02d}" for i in range(40)]
 
@@ -78,6 +79,26 @@ def test_a_failed_or_crashed_worker_leaves_its_pages_to_the_main_process() -> No
         pool.close()
     assert all(value == ("main", key.upper()) for key, value in out.items())
     assert not pool.processes[0].is_alive()
+
+
+def stuck(key: str) -> str:
+    time.sleep(600)
+    return key
+
+
+def test_a_stuck_worker_is_stopped_and_its_page_left_to_the_main_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "STALL_SECONDS", 1.0)
+    pool = RenderPool(["a", "b"], stuck, workers=1)
+    try:
+        time.sleep(0.3)
+        assert not pool.claim("b")
+        started = time.monotonic()
+        assert pool.result("b") is None
+        assert time.monotonic() - started < 10
+        assert not pool.processes[0].is_alive()
+        assert pool.claim("a")
+    finally:
+        pool.close()
 
 
 def logs_a_warning(key: str) -> str:
@@ -175,3 +196,46 @@ def test_a_warning_on_a_page_a_worker_rendered_fails_strict_as_in_a_serial_build
     assert "Aborted with 14 warnings in strict mode!" in parallel.stdout + parallel.stderr
     assert parallel.stderr.count("contains a link 'nowhere.md'") == 14
     assert log_lines(parallel.stderr) == log_lines(serial.stderr)
+
+
+def test_mkdocs_serve_rebuilds_with_workers_beside_the_servers_threads(tmp_path: Path) -> None:
+    """A rebuild under `mkdocs serve` forks workers while the HTTP server and file watcher run."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    site = corpus(tmp_path / "serve", 1)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-v", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
+        )
+    try:
+        def wait_for(text: str, count: int) -> str:
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                found = log_path.read_text("utf-8", "replace")
+                if found.count(text) >= count:
+                    return found
+                assert server.poll() is None, found[-3000:]
+                time.sleep(0.2)
+            raise AssertionError(f"no {text!r} x{count} in:\n{log_path.read_text()[-3000:]}")
+
+        wait_for("Serving on", 1)
+        case = sorted((site / "cases").glob("*.md"))[-1]  # rendered by the worker, going from the end
+        case.write_text(case.read_text("utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
+        log = wait_for("Documentation built in", 2)
+        url = f"http://127.0.0.1:{port}/cases/{case.stem}/"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            assert "A sentence added while serving." in response.read().decode("utf-8")
+        builds = re.findall(r"casebook: (\d+) of \d+ pages rendered by 1 worker", log)
+        assert len(builds) == 2 and int(builds[1]) > 0, log[-3000:]
+        assert "Traceback" not in log and "DeprecationWarning" not in log
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

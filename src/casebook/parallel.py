@@ -16,9 +16,11 @@ page, so ``--strict`` counts it and the log reads as in a serial build. Any fail
 exception, a crash, a worker killed) only means the main process renders that page itself, the
 usual way; the result is byte-for-byte the same either way (tested).
 
-Workers are used only where forking is safe and useful: a ``fork`` start method, no other thread
-running (a ``mkdocs serve`` rebuild runs beside the file watcher and the HTTP server, so it renders
-serially), and no other plugin with a hook on pages.
+Workers are used where forking exists (Linux, macOS; not Windows) and no other plugin has a hook on
+pages (it would run in a worker, unseen). Under ``mkdocs serve`` a rebuild forks beside the server's
+threads: a worker touches nothing those threads may hold (it logs into a list, sends through its own
+queue and leaves with ``os._exit``), and one that sends nothing for a minute is stopped and its page
+rendered by the main process.
 """
 
 from __future__ import annotations
@@ -29,8 +31,8 @@ import multiprocessing.queues
 import os
 import queue
 import signal
-import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +41,8 @@ from typing import Any
 FREE, MAIN, WORKER = 0, 1, 2
 #: How long the main process waits for a claimed page's result before checking its workers are alive.
 POLL_SECONDS = 0.5
+#: A worker that sends nothing for this long is taken to be stuck (a page renders in milliseconds).
+STALL_SECONDS = 60.0
 
 
 def default_workers() -> int:
@@ -50,9 +54,8 @@ def default_workers() -> int:
     return max(0, min(cores, 4) - 1)
 
 
-def fork_is_safe() -> bool:
-    """Whether forking copies a process that can keep working: fork exists and no other thread runs."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 class _Capture(logging.Handler):
@@ -120,8 +123,13 @@ class RenderPool:
             context.Process(target=self._work, args=(render,), daemon=True, name=f"casebook-render-{n}")
             for n in range(workers)
         ]
-        for process in self.processes:
-            process.start()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns when a process with threads forks (``mkdocs serve`` has its server's threads):
+            # a worker only renders pages and reports through its queue; it never takes a lock those threads
+            # hold (logging's locks are renewed in a forked child), and a stuck worker is given up on.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            for process in self.processes:
+                process.start()
 
     # --- In a worker ---------------------------------------------------------------------------
 
@@ -148,7 +156,8 @@ class RenderPool:
             pass
         finally:
             self.results.close()
-            self.results.join_thread()
+            self.results.join_thread()  # every result is in the pipe
+            os._exit(0)  # nothing else of the parent's to run or flush here
 
     # --- In the main process -------------------------------------------------------------------
 
@@ -164,16 +173,34 @@ class RenderPool:
             return bool(self.claims[i] == MAIN)
 
     def result(self, key: str) -> tuple[list[logging.LogRecord], Any] | None:
-        """The worker's log records and result for ``key``; ``None`` if no worker could render it."""
+        """The worker's log records and result for ``key``; ``None`` if no worker could render it.
+
+        A worker that died, or sent nothing for ``STALL_SECONDS`` (stuck), is given up on: the workers
+        are stopped and the caller renders the page itself.
+        """
+        waited = 0.0
         while key not in self.received:
+            alive = any(process.is_alive() for process in self.processes)
             try:
-                got, value = self.results.get(timeout=POLL_SECONDS)
+                got, value = self.results.get(timeout=POLL_SECONDS if alive else 0.05)
             except queue.Empty:
-                if not any(process.is_alive() for process in self.processes):
-                    return None  # a worker died with the page: the caller renders it
+                if not alive:
+                    return None
+                waited += POLL_SECONDS
+                if waited >= STALL_SECONDS:
+                    self._terminate()
+                    return None
                 continue
+            waited = 0.0
             self.received[got] = value
         return self.received.pop(key)
+
+    def _terminate(self) -> None:
+        self.stop.set()
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join(timeout=5)
 
     def close(self) -> int:
         """Stop the workers (they are done by now in a normal build) and reap them; how many pages they took.
@@ -189,10 +216,7 @@ class RenderPool:
                 self.results.get(timeout=0.05)
             except queue.Empty:
                 pass
-        for process in self.processes:
-            if process.is_alive():
-                process.terminate()
-            process.join(timeout=5)
+        self._terminate()
         self.received.clear()
         self.results.close()
         self.results.cancel_join_thread()

@@ -26,7 +26,7 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
-from .parallel import Rendered, RenderPool, default_workers, fork_is_safe, replay
+from .parallel import Rendered, RenderPool, can_fork, default_workers, replay
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import case_markup, page_markup, run_pagefind
@@ -283,7 +283,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         workers = self.config.workers
         if workers is None:
             workers = default_workers() if len(pages) >= AUTO_WORKERS_MIN_PAGES else 0
-        if workers > 0 and not self.dirty and fork_is_safe() and self._alone_on_pages(config):
+        if workers > 0 and not self.dirty and can_fork() and self._alone_on_pages(config):
             def render(src_uri: str) -> Rendered:
                 return self._render(src_uri, config, files)
             self.pool = RenderPool(pages, render, workers)
