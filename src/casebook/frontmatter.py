@@ -336,7 +336,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
 
 
 #: The line that closes the front-matter: '---' or '...' and nothing but whitespace after it (``str.rstrip()``'s
-#: whitespace: the same as the regex's ``\\s``).
+#: whitespace is the regex's ``\s``).
 _CLOSING_LINE = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 
 
