@@ -9,6 +9,7 @@ speed-up can never accept what the reference refuses or change a value, line or 
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import posixpath
 import subprocess
@@ -21,7 +22,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook import citations, frontmatter, urls, validate
+from casebook import citations, frontmatter, taxonomy, urls, validate
 from casebook.citations import Citation
 from casebook.model import Case
 from casebook.problems import error
@@ -425,3 +426,13 @@ def test_validating_imports_neither_jsonschema_nor_the_formatting_half_of_pybtex
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+WORDS = st.text(alphabet="abcde-1", max_size=8)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(WORDS, st.lists(WORDS, max_size=12), st.sampled_from([0.0, 0.3, 0.6, 0.8, 1.0]))
+def test_closest_match_agrees_with_difflib(word: str, candidates: list[str], cutoff: float) -> None:
+    expected = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
+    assert taxonomy._closest(word, candidates, cutoff) == (expected[0] if expected else None)

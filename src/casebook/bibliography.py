@@ -685,8 +685,10 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
             parsed = None
             problems.append(error(display, getattr(exc, "lineno", 1) or 1, "E302",
                                   f"BibTeX could not be read: {exc}"))
+    # The keys, longest first, for placing a problem pybtex gives no line: sorted once, not once per problem.
+    by_length = sorted(lines, key=len, reverse=True) if captured else []
     for captured_error in captured:
-        problem = _captured_problem(captured_error, display, lines)
+        problem = _captured_problem(captured_error, display, lines, by_length)
         if problem is not None:
             problems.append(problem)
     bib = Bibliography(display, digest, parsed, problems=problems)
@@ -701,13 +703,15 @@ def _find_line(text: str, key: str) -> int:
     return text.count("\n", 0, at) + 1 if at >= 0 else 1
 
 
-def _captured_problem(exc: Exception, display: str, lines: Mapping[str, int]) -> Problem | None:
+def _captured_problem(
+    exc: Exception, display: str, lines: Mapping[str, int], by_length: list[str]
+) -> Problem | None:
     message = str(exc)
     if message.startswith("repeated bibliography entry"):
         return None  # reported with both lines by the scan
     line = getattr(exc, "lineno", None)
     if line is None:
-        line = next((lines[k] for k in sorted(lines, key=len, reverse=True) if k and k in message), 1)
+        line = next((lines[k] for k in by_length if k and k in message), 1)
     name = type(exc).__name__
     if name == "UndefinedMacro":
         macro = message.rsplit(":", 1)[-1].strip()
@@ -959,14 +963,17 @@ def check_citations(bib: Bibliography, cited: Mapping[str, list[Any]], *, uncite
     if bib.data is None:
         return problems
     used: set[str] = set()
+    hints: dict[str, str] = {}  # one suggestion per unknown key, however often it is cited
     for path in sorted(cited):
         for citation in cited[path]:
             if citation.key in bib.lines:
                 used.add(citation.key)
             else:
+                if citation.key not in hints:
+                    hints[citation.key] = suggest(citation.key, known)
                 problems.append(error(
                     path, citation.line, "E305",
-                    f"unknown citation key '{citation.key}': not in {bib.path}" + suggest(citation.key, known),
+                    f"unknown citation key '{citation.key}': not in {bib.path}" + hints[citation.key],
                 ))
     if uncited:
         for key in known:

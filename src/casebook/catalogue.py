@@ -97,9 +97,10 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         else:
             known = catalogue.cases
         by_slug = {c.slug: c for c in known}
+        case_slugs = {f.stem for f in case_files}
         for path, display in brief_targets:
             doc = read_case_file(path, display)
-            brief, found = validate_brief(doc, path.stem, by_slug, {f.stem for f in case_files}, settings.cases_dir)
+            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir)
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)

@@ -104,7 +104,28 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     lowered = {c.lower(): c for c in candidates}
     if word.lower() in lowered and lowered[word.lower()] != word:
         return f" (did you mean '{lowered[word.lower()]}'?)"
-    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    closest = _closest(word, candidates, 0.6)
+    close = [closest] if closest is not None else []
     if not close:
         close = [c for c in candidates if word and (c.startswith(word) or word in c)][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _closest(word: str, candidates: list[str], cutoff: float) -> str | None:
+    """``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)``, the answer, not a list.
+
+    The same score, tie-break and cutoff, but ``ratio()`` (the costly comparison) is skipped for a candidate
+    whose cheap upper bounds cannot beat the best match so far: suggesting keys from a bibliography of
+    thousands for every unknown citation stays fast.
+    """
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    best: tuple[float, str] | None = None
+    for candidate in candidates:
+        matcher.set_seq1(candidate)
+        floor = cutoff if best is None else best[0]
+        if matcher.real_quick_ratio() >= floor and matcher.quick_ratio() >= floor:
+            score = matcher.ratio()
+            if score >= cutoff and (best is None or (score, candidate) > best):
+                best = (score, candidate)
+    return None if best is None else best[1]
