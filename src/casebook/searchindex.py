@@ -69,6 +69,11 @@ def run_pagefind(site_dir: Path) -> list[Problem]:
         reason = detail[-1] if detail else f"exit status {result.returncode}"
         hint = " (install the pinned 'pagefind[extended]' package)" if "No module named" in reason else ""
         return [error("pagefind", 1, "E401", f"search index not built: {reason}{hint}")]
+    return normalised(site_dir)
+
+
+def normalised(site_dir: Path) -> list[Problem]:
+    """Make the bundle Pagefind wrote into ``site_dir/pagefind`` reproducible; a problem if that fails."""
     try:
         normalise(site_dir / BUNDLE)
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
