@@ -12,7 +12,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -26,7 +26,6 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
-from .pagefind_stream import PageIndexer
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import case_markup, page_markup, run_pagefind
@@ -299,30 +298,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             markdown = with_map(markdown, self.catalogue, page.file.src_uri, directory_urls=config.use_directory_urls)
         return markdown
 
-    #: Pagefind, fed each page as it is written (on_post_page) and finished in on_post_build.
-    indexer: PageIndexer | None = None
-
-    @event_priority(-100)  # after other plugins' on_post_page: Pagefind gets the HTML that is written
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.config.search_index:
-            if self.indexer is None:
-                self.indexer = PageIndexer(Path(config.site_dir))
-            self.indexer.add(page.file.dest_uri, output)
-        return output
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        indexer, self.indexer = self.indexer, None
         if not self.config.search_index:
             return
-        # With no page written (a dirty rebuild that changed none), Pagefind reads the site instead.
-        problems = indexer.finish() if indexer is not None else run_pagefind(Path(config.site_dir))
-        for problem in problems:
+        for problem in run_pagefind(Path(config.site_dir)):
             log.error(problem.format_text())
-
-    def on_build_error(self, *, error: Exception) -> None:
-        indexer, self.indexer = self.indexer, None
-        if indexer is not None:
-            indexer.abort()  # ends the Pagefind process; nothing is written
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
