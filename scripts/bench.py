@@ -6,6 +6,8 @@ plain pages with the same theme and no casebook plugin. It runs four builds, sev
 
 - (a) the casebook build, its Pagefind search index included;
 - (a') the same with ``search_index: false`` (no Pagefind step);
+- (a1) the casebook build with ``workers: 0``: every page rendered in MkDocs' own process, as MkDocs
+  alone would (at N = 1,000 only, once: it shows what the worker processes save);
 - (b) plain Material with its default ``search`` plugin (what MkDocs runs when ``plugins`` is absent):
   the primary baseline;
 - (b0) plain Material with ``plugins: []``: no search at all.
@@ -17,7 +19,7 @@ It also times ``casebook validate`` on N cases, bibliography formatting at M = 1
 entries, and a ``mkdocs serve``-style rebuild after editing one case, with a profile
 showing whether any time goes to pybtex.
 
-    make bench                        # the whole run (about 13 minutes on 2 cores)
+    make bench                        # the whole run (about 14 minutes on 2 cores)
     python scripts/bench.py --sizes 1000 --reps 1 --only-builds            # the four builds, once
     python scripts/bench.py --sizes 1000 --variants plugin,plain_search    # (a) against (b) only
     python scripts/bench.py --quick   # small sizes, to check the harness
@@ -123,6 +125,7 @@ class SizeResult:
     entries: int
     plugin: list[Run] = field(default_factory=list)
     plugin_nopf: list[Run] = field(default_factory=list)
+    plugin_serial: list[Run] = field(default_factory=list)
     plain: list[Run] = field(default_factory=list)
     plain_search: list[Run] = field(default_factory=list)
     plugin_site: dict[str, Any] = field(default_factory=dict)
@@ -164,6 +167,8 @@ class SizeResult:
             # The same build against (b0), plain Material with no search at all.
             "ratio_best_vs_nosearch": self.ratio("plugin", "plain"),
             "ratio_median_vs_nosearch": self.ratio("plugin", "plain", "median"),
+            # Every page rendered in MkDocs' own process (``workers: 0``) against (b).
+            "ratio_serial_vs_search": self.ratio("plugin_serial", "plain_search"),
             # Without the Pagefind step (``search_index: false``) against (b0): rendering alone.
             "ratio_nopf_vs_nosearch": self.ratio("plugin_nopf", "plain"),
             "ratio_nopf_vs_search": self.ratio("plugin_nopf", "plain_search"),
@@ -187,15 +192,18 @@ def log(message: str) -> None:
 #: index; (a') ``plugin_nopf`` the same with ``search_index: false``; (b) ``plain_search`` plain
 #: Material with its default ``search`` plugin (the primary baseline); (b0) ``plain`` plain Material
 #: with ``plugins: []`` (no search at all).
-VARIANTS = ("plugin", "plugin_nopf", "plain_search", "plain")
+VARIANTS = ("plugin", "plugin_nopf", "plugin_serial", "plain_search", "plain")
+#: (a1) runs at these sizes only, once.
+SERIAL_AT = (1000,)
 LABELS = {
     "plugin": "(a) casebook + Pagefind",
+    "plugin_serial": "(a1) casebook + Pagefind, workers: 0",
     "plugin_nopf": "(a') casebook, search_index: false",
     "plain_search": "(b) plain Material + search plugin",
     "plain": "(b0) plain Material, no search",
 }
-CONFIGS = {"plugin": "mkdocs.yml", "plugin_nopf": "mkdocs.nopf.yml", "plain_search": "mkdocs.search.yml",
-           "plain": "mkdocs.yml"}
+CONFIGS = {"plugin": "mkdocs.yml", "plugin_nopf": "mkdocs.nopf.yml", "plugin_serial": "mkdocs.serial.yml",
+           "plain_search": "mkdocs.search.yml", "plain": "mkdocs.yml"}
 
 
 def write_variant_configs(plugin_root: Path, plain_root: Path) -> None:
@@ -206,6 +214,9 @@ def write_variant_configs(plugin_root: Path, plain_root: Path) -> None:
         raise SystemExit(f"unexpected plugins block in the corpus config: {block}")
     (plugin_root / CONFIGS["plugin_nopf"]).write_text(
         make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      search_index: false", ""]),
+        encoding="utf-8")
+    (plugin_root / CONFIGS["plugin_serial"]).write_text(
+        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      workers: 0", ""]),
         encoding="utf-8")
     plain = (plain_root / "mkdocs.yml").read_text("utf-8")
     (plain_root / CONFIGS["plain_search"]).write_text(
@@ -229,10 +240,12 @@ def bench_size(n: int, reps: int, work: Path, seed: int, variants: tuple[str, ..
     plugin = make_corpus.write_site(work / f"plugin-{n}", n, entries, seed=seed)
     plain = make_corpus.write_site(work / f"plain-{n}", n, entries, seed=seed, variant="plain")
     write_variant_configs(plugin, plain)
-    roots = {"plugin": plugin, "plugin_nopf": plugin, "plain_search": plain, "plain": plain}
+    roots = {"plugin": plugin, "plugin_nopf": plugin, "plugin_serial": plugin, "plain_search": plain, "plain": plain}
     for rep in range(reps):
         order = list(variants) if rep % 2 == 0 else list(reversed(variants))
         for variant in order:
+            if variant == "plugin_serial" and (rep > 0 or n not in SERIAL_AT):
+                continue
             out = work / f"site-{variant}-{n}"
             shutil.rmtree(out, ignore_errors=True)
             run = measure(build_cmd(out, CONFIGS[variant]), roots[variant])
@@ -244,6 +257,8 @@ def bench_size(n: int, reps: int, work: Path, seed: int, variants: tuple[str, ..
     plain_variant = next((v for v in ("plain_search", "plain") if v in variants), None)
     result.plain_site = site_stats(work / f"site-{plain_variant}-{n}") if plain_variant else {}
     for variant in variants:
+        if not getattr(result, variant):
+            continue
         found = site_stats(work / f"site-{variant}-{n}")["case_pages"]
         if found != n:
             raise SystemExit(f"expected {n} case pages, {variant} has {found}")
@@ -432,10 +447,16 @@ def profile_build(n: int, work: Path, seed: int, top: int) -> dict[str, Any]:
     root = work / f"plugin-{n}"
     if not root.exists():
         make_corpus.write_site(root, n, max(n, 50), seed=seed)
+    # Serially (workers: 0): cProfile sees one process, and the profile then shows all the work.
+    text = (root / "mkdocs.yml").read_text("utf-8")
+    (root / CONFIGS["plugin_serial"]).write_text(
+        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      workers: 0", ""]),
+        encoding="utf-8")
     RESULTS.mkdir(exist_ok=True)
     prof = RESULTS / f"build-{n}.prof"
     site = work / f"site-profile-{n}"
-    run = measure([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "-d", str(site)], root)
+    run = measure([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "mkdocs", "build", "-f",
+                   CONFIGS["plugin_serial"], "-d", str(site)], root)
     check(run, f"profiled build at N={n}")
     stats = pstats.Stats(str(prof))
     rows = []
@@ -495,14 +516,16 @@ def report(data: dict[str, Any]) -> str:
                              if v in ("plugin", "plain_search") and site else "-"])
         out += ["Builds of the same corpus (wall seconds per rep; cpu = user+sys of the best rep; site/search "
                 "sizes of (a) and (b))", "", table(rows), ""]
-        rows = [["N", "(a)/(b) best", "(a)/(b) median", "(a)/(b) cpu", "(a)/(b0) best", "(a')/(b0) best",
-                 "(a')/(b) best", "s/case (a)", "validate s"]]
+        rows = [["N", "(a)/(b) best", "(a)/(b) median", "(a)/(b) cpu", "(a1)/(b)", "(a)/(b0) best",
+                 "(a')/(b0) best", "(a')/(b) best", "s/case (a)", "validate s"]]
         for s in sizes:
             rows.append([f"{s['n']:,}", fmt(s["ratio_best"]), fmt(s["ratio_median"]), fmt(s["ratio_cpu"]),
-                         fmt(s["ratio_best_vs_nosearch"]), fmt(s["ratio_nopf_vs_nosearch"]),
-                         fmt(s["ratio_nopf_vs_search"]), f"{s['plugin_s_per_case']:.4f}",
+                         fmt(s.get("ratio_serial_vs_search")), fmt(s["ratio_best_vs_nosearch"]),
+                         fmt(s["ratio_nopf_vs_nosearch"]), fmt(s["ratio_nopf_vs_search"]),
+                         f"{s['plugin_s_per_case']:.4f}",
                          f"{min(s['validate_s']):.2f}" if s["validate_s"] else "-"])
-        out += ["Ratios. (a) casebook build with Pagefind; (a') the same with search_index: false; "
+        out += ["Ratios. (a) casebook build with Pagefind; (a1) the same with workers: 0 (one process); "
+                "(a') (a) with search_index: false; "
                 "(b) plain Material WITH its default search plugin (primary baseline); (b0) plain Material "
                 "with plugins: [] (no search)", "", table(rows), ""]
     if data.get("bibliography"):
@@ -520,7 +543,8 @@ def report(data: dict[str, Any]) -> str:
     if data.get("targets"):
         rows = [["target", "limit", "measured", "met"]]
         for t in data["targets"]:
-            rows.append([t["target"], t["limit"], t["measured"], "yes" if t["met"] else "NO"])
+            met = "-" if t["met"] is None else "yes" if t["met"] else "NO"
+            rows.append([t["target"], t["limit"], t["measured"], met])
         out += ["Targets", "", table(rows), ""]
     if data.get("profile"):
         p = data["profile"]
@@ -549,6 +573,9 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
             rows.append({"target": "build ratio (a)/(b) at N=1,000, (b) = plain Material + search (best; median)",
                          "limit": "<= 1.15", "measured": f"{s['ratio_best']:.2f}; {s['ratio_median']:.2f}",
                          "met": s["ratio_best"] <= TARGETS["ratio_1000"]})
+        if s.get("ratio_serial_vs_search") is not None:
+            rows.append({"target": "(a1)/(b) at N=1,000: the same with workers: 0, one process (one rep)",
+                         "limit": "(shown)", "measured": f"{s['ratio_serial_vs_search']:.2f}", "met": None})
         if s["ratio_best_vs_nosearch"] is not None:
             rows.append({"target": "build ratio (a)/(b0) at N=1,000, (b0) = plain Material, no search (best)",
                          "limit": "<= 1.15", "measured": f"{s['ratio_best_vs_nosearch']:.2f}",

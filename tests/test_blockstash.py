@@ -117,3 +117,16 @@ def test_generated_headings_stay_in_the_table_of_contents(built: Path) -> None:
     toc = page.split('class="md-nav md-nav--secondary"', 1)[1].split("</nav>", 1)[0]
     for anchor in ("#references", "#cite-this-case", "#related-cases"):
         assert f'href="{anchor}"' in toc
+
+
+def test_restore_swaps_wrapped_bare_and_unknown_placeholders() -> None:
+    stash = BlockStash(["synthetic"])
+    tokens = [stash(f"<div>{i}</div>").strip() for i in range(5)]
+    marker = PREFIX + stash.key
+    html = (f"<p>a</p><p>{tokens[0]}</p><p>{tokens[1]}</p>{tokens[2]}<p>{tokens[3]} tail</p>"
+            f"<p>{marker}-99</p>{marker}")
+    assert stash.restore(html) == (
+        f"<p>a</p><div>0</div><div>1</div><div>2</div><div>3</div> tail</p><p>{marker}-99</p>{marker}"
+    )
+    # Each block is used once: a second copy of a placeholder stays as it is.
+    assert stash.restore(f"<p>{tokens[0]}</p><p>{tokens[4]}</p>") == f"<p>{tokens[0]}</p><div>4</div>"

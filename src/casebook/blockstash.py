@@ -31,7 +31,7 @@ class BlockStash:
             digest.update(b"\0")
         self.key = digest.hexdigest()[:24]
         self.blocks: dict[str, str] = {}
-        self._pattern = re.compile(rf"(?:<p>)?({re.escape(PREFIX + self.key)}-\d+)(?:</p>)?")
+        self._token = re.compile(rf"{re.escape(PREFIX + self.key)}-\d+")
 
     def __call__(self, html: str) -> str:
         """The Markdown that stands for the HTML block ``html``: a paragraph of its own."""
@@ -41,14 +41,26 @@ class BlockStash:
 
     def restore(self, html: str) -> str:
         """``html`` with each placeholder replaced by its block (each block used once)."""
-        if PREFIX + self.key not in html:
+        marker = PREFIX + self.key
+        if marker not in html:
             return html
-
-        def swap(match: re.Match[str]) -> str:
-            block = self.blocks.pop(match.group(1), None)
-            return match.group(0) if block is None else block
-
-        return self._pattern.sub(swap, html)
+        # A literal search for each placeholder, then a match at that spot: a pattern that opens with an
+        # optional "<p>" cannot skip ahead to candidates and would be tried at every character of the page.
+        out = []
+        pos = 0
+        while (found := html.find(marker, pos)) != -1:
+            match = self._token.match(html, found)
+            if match is None:  # the marker without a block number: text, kept
+                out.append(html[pos:found + len(marker)])
+                pos = found + len(marker)
+                continue
+            start = found - 3 if found - 3 >= pos and html.startswith("<p>", found - 3) else found
+            end = match.end() + 4 if html.startswith("</p>", match.end()) else match.end()
+            block = self.blocks.pop(match.group(), None)
+            out.append(html[pos:end] if block is None else html[pos:start] + block)
+            pos = end
+        out.append(html[pos:])
+        return "".join(out)
 
 
 def identity(html: str) -> str:

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
-from markdown.util import AtomicString
 
 #: A citation key: word characters with ``: . + / -`` inside (``traction-guatemala-mfr``, ``doe:2020.a``).
 KEY = r"\w(?:[\w:.+/-]*\w)?"
@@ -149,9 +148,14 @@ class CitationState:
     def __init__(self) -> None:
         self.labels: Mapping[str, str] = {}
         self.page: str = "index.md"
+        #: The bibliography page's URL relative to the page being rendered (``../../bibliography/``), as
+        #: MkDocs would write it; unset, a relative link to ``bibliography.md`` (tests, previews).
+        self.bibliography_url: str | None = None
         self.missing: list[tuple[str, str]] = []
 
     def bibliography_link(self, key: str) -> str:
+        if self.bibliography_url is not None:
+            return f"{self.bibliography_url}#{key}"
         return f"{_bibliography_from(posixpath.dirname(self.page) or '.')}#{key}"
 
 
@@ -162,6 +166,13 @@ def _bibliography_from(folder: str) -> str:
 
 
 class CitationProcessor(InlineProcessor):  # type: ignore[misc]
+    """A citation becomes a finished piece of HTML, stashed like inline raw HTML.
+
+    Nothing in a citation is Markdown, and its link is final, so it never needs to be an element tree:
+    stashed, it costs Python-Markdown no inline-pattern passes, no serializing and no link rewriting.
+    Labels, locators and keys are escaped here.
+    """
+
     def __init__(self, pattern: str, md: Markdown, state: CitationState) -> None:
         super().__init__(pattern, md)
         self.state = state
@@ -170,33 +181,24 @@ class CitationProcessor(InlineProcessor):  # type: ignore[misc]
         items = parse_citation(m.group(1))
         if items is None:
             return None, None, None
-        span = etree.Element("span", {"class": "cb-citation"})
-        # Atomic: nothing in the citation is Markdown, and Python-Markdown then skips the whole span
-        # (its children and their tails) instead of running every inline pattern over "(", "; " and ")".
-        span.text = AtomicString("(")
-        last: etree.Element | None = None
+        parts = []
         previous_key = None
         for item in items:
             label = self.state.labels.get(item.key)
-            if last is not None:
-                last.tail = "; "
             if label is None:
                 self.state.missing.append((self.state.page, item.key))
-                last = etree.SubElement(span, "span", {"class": "cb-cite-missing"})
-                last.text = AtomicString(f"@{item.key}" + (f", {item.locator}" if item.locator else ""))
+                text = f"@{item.key}" + (f", {item.locator}" if item.locator else "")
+                parts.append(f'<span class="cb-cite-missing">{escape(text, quote=False)}</span>')
+                continue
+            if item.key == previous_key and item.locator:
+                text = item.locator  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
             else:
-                last = etree.SubElement(
-                    span, "a", {"class": "cb-cite", "href": self.state.bibliography_link(item.key)}
-                )
-                # Atomic: a locator is kept as written, never read as Markdown.
-                if item.key == previous_key and item.locator:
-                    last.text = AtomicString(item.locator)  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
-                else:
-                    last.text = AtomicString(label + (f", {item.locator}" if item.locator else ""))
+                text = label + (f", {item.locator}" if item.locator else "")
+            href = escape(self.state.bibliography_link(item.key), quote=True)
+            parts.append(f'<a class="cb-cite" href="{href}">{escape(text, quote=False)}</a>')
             previous_key = item.key
-        assert last is not None
-        last.tail = ")"
-        return span, m.start(0), m.end(0)
+        html = '<span class="cb-citation">(' + "; ".join(parts) + ")</span>"
+        return self.md.htmlStash.store(html), m.start(0), m.end(0)
 
 
 class CitationExtension(Extension):  # type: ignore[misc]

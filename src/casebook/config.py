@@ -29,3 +29,6 @@ class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     #: How the build reports bibliography entries nothing cites: "info" (default) or "warn" (fails --strict).
     uncited = c.Choice(("info", "warn"), default="info")
     discussion = c.SubConfig(DiscussionConfig)
+    #: Processes that render pages beside MkDocs' own (see ``parallel.py``): unset for one per spare core
+    #: on sites of 100 pages or more, 0 to render serially.
+    workers = c.Optional(c.Type(int))

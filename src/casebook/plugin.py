@@ -26,6 +26,7 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
+from .parallel import Rendered, RenderPool, can_fork, default_workers, replay
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import case_markup, page_markup, run_pagefind
@@ -42,6 +43,11 @@ EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js", "search.js"]
 #: Scripts shipped but loaded only by the pages that use them.
 PAGE_JS = ["explore.js"]
+#: Events that see a page while it is read and converted: worker processes may render pages only when
+#: this plugin is the only one listening to them (another plugin's hook would run in a worker, unseen).
+PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
+#: With ``workers`` unset, sites smaller than this render serially (forking would cost more than it saves).
+AUTO_WORKERS_MIN_PAGES = 100
 
 
 def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:
@@ -71,6 +77,10 @@ def check_destination(file: File, config: MkDocsConfig) -> None:
 class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.serving = False
+        self.dirty = False
+        #: Worker processes rendering pages during this build, and the pages they have rendered.
+        self.pool: RenderPool | None = None
+        self.rendered: dict[str, tuple[Any, Rendered]] = {}
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
@@ -90,6 +100,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.catalogue = None
@@ -265,12 +276,68 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         files.append(file)
         self.titles[page.src_uri] = page.title
 
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Start the workers that render pages from the last while MkDocs goes from the first."""
+        self._close_pool()
+        pages = [file.src_uri for file in files.documentation_pages()]
+        workers = self.config.workers
+        if workers is None:
+            workers = default_workers() if len(pages) >= AUTO_WORKERS_MIN_PAGES else 0
+        if workers > 0 and not self.dirty and can_fork() and self._alone_on_pages(config):
+            def render(src_uri: str) -> Rendered:
+                return self._render(src_uri, config, files)
+            self.pool = RenderPool(pages, render, workers)
+        return nav
+
+    def _alone_on_pages(self, config: MkDocsConfig) -> bool:
+        return all(getattr(method, "__self__", None) is self
+                   for event in PAGE_EVENTS for method in config.plugins.events.get(event, []))
+
+    def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
+        """In a worker: what MkDocs' ``_populate_page`` does for one page, with this plugin's hooks."""
+        file = files.get_file_from_path(src_uri)
+        assert file is not None
+        page = file.page or Page(None, file, config)
+        config._current_page = page
+        page.read_source(config)
+        assert page.markdown is not None
+        page.markdown = self.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.render(config, files)
+        assert page.content is not None
+        page.content = self.on_page_content(page.content, page=page, config=config, files=files)
+        return Rendered.of(page)
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self._close_pool()  # every page is rendered by now
+        return env
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_pool()
+
+    def _close_pool(self) -> None:
+        if self.pool is not None:
+            taken = self.pool.close()
+            log.debug(f"casebook: {taken} of {len(self.pool.keys)} pages rendered by "
+                      f"{len(self.pool.processes)} worker process(es)")
+        self.pool = None
+        self.rendered = {}
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        self.citation_state.page = page.file.src_uri  # citation links are relative to the page
         citation = self.case_citations.get(page.file.src_uri)
         if citation is not None:
             # Read by templates/main.html (extrahead): citation_* meta tags and JSON-LD.
             page.casebook_citation = citation  # type: ignore[attr-defined]
+        if self.pool is not None and not self.pool.claim(page.file.src_uri):
+            done = self.pool.result(page.file.src_uri)
+            if done is not None:
+                # A worker has rendered the page: MkDocs converts an empty text, on_page_content puts it back.
+                self.rendered[page.file.src_uri] = done
+                page.meta = done[1].meta
+                return ""
+        self.citation_state.page = page.file.src_uri  # citation links are relative to the page
+        bibliography = files.get_file_from_path(BIBLIOGRAPHY_PAGE)
+        self.citation_state.bibliography_url = \
+            bibliography.url_relative_to(page.file) if bibliography is not None else None
         keys = self.page_citations.get(page.file.src_uri)
         bib = self.catalogue.bibliography if self.catalogue else None
         if keys and bib is not None and not page.file.generated_by:
@@ -305,6 +372,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             log.error(problem.format_text())
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        done = self.rendered.pop(page.file.src_uri, None)
+        if done is not None:
+            records, rendered = done
+            replay(records)  # a broken link's warning, logged as if the page were rendered here
+            rendered.apply(page, files)
+            return rendered.content
         # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
         html = self.blocks.restore(html)
         if page.file.src_uri in self.contributed:

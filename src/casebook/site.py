@@ -10,6 +10,7 @@ bytes.
 
 from __future__ import annotations
 
+import collections
 import heapq
 import html
 from collections.abc import Callable, Iterable, Sequence
@@ -79,20 +80,22 @@ def newest(cases: Iterable[Case], limit: int = NEWEST) -> list[Case]:
 
 
 class TermIndex:
-    """The cases that use each mechanism and each policy area, in the order given.
+    """The cases that use each mechanism and each policy area, as slugs in the order given.
 
     Ranking a case's related cases then looks only at the cases that share a term with it, instead of
     comparing every pair of cases (quadratic in the size of the catalogue).
     """
 
     def __init__(self, cases: Iterable[Case]) -> None:
-        self.mechanisms: dict[str, list[Case]] = {}
-        self.policy_areas: dict[str, list[Case]] = {}
+        self.by_slug: dict[str, Case] = {}
+        self.mechanisms: dict[str, list[str]] = {}
+        self.policy_areas: dict[str, list[str]] = {}
         for case in cases:
+            self.by_slug[case.slug] = case
             for term in dict.fromkeys(case.mechanisms):
-                self.mechanisms.setdefault(term, []).append(case)
+                self.mechanisms.setdefault(term, []).append(case.slug)
             for term in dict.fromkeys(case.policy_areas):
-                self.policy_areas.setdefault(term, []).append(case)
+                self.policy_areas.setdefault(term, []).append(case.slug)
 
 
 def related_cases(
@@ -104,33 +107,25 @@ def related_cases(
     be built from ``cases``; it is built here when not given.
     """
     index = index if index is not None else TermIndex(cases)
-    found: dict[int, Case] = {}
-    shared_mechanisms: dict[int, int] = {}
-    shared_areas: dict[int, int] = {}
-    for postings, counts, terms in (
-        (index.mechanisms, shared_mechanisms, set(case.mechanisms)),
-        (index.policy_areas, shared_areas, set(case.policy_areas)),
-    ):
-        for term in terms:
-            for other in postings.get(term, ()):
-                key = id(other)
-                found[key] = other
-                counts[key] = counts.get(key, 0) + 1
-    scored = []
-    for key, other in found.items():
-        if other.slug == case.slug:
-            continue
-        mechanisms, areas = shared_mechanisms.get(key, 0), shared_areas.get(key, 0)
-        scored.append((-(mechanisms + areas), -mechanisms, other.slug, key))
-    best = heapq.nsmallest(limit, scored)
-    return [
-        (
-            found[key],
-            sorted(set(case.mechanisms) & set(found[key].mechanisms)),
-            sorted(set(case.policy_areas) & set(found[key].policy_areas)),
-        )
-        for *_, key in best
-    ]
+    mechanisms, areas = set(case.mechanisms), set(case.policy_areas)
+    shared: collections.Counter[str] = collections.Counter()  # shared terms per other case, counted in C
+    for term in mechanisms:
+        shared.update(index.mechanisms.get(term, ()))
+    for term in areas:
+        shared.update(index.policy_areas.get(term, ()))
+    shared.pop(case.slug, None)
+    if not shared or limit <= 0:
+        return []
+    # Only cases sharing at least as many terms as the limit-th best can be among the best.
+    threshold = heapq.nlargest(limit, shared.values())[-1]
+    ranked = []
+    for slug, count in shared.items():
+        if count >= threshold:
+            other = index.by_slug[slug]
+            common = mechanisms.intersection(other.mechanisms)
+            ranked.append((-count, -len(common), slug, sorted(common), sorted(areas.intersection(other.policy_areas))))
+    ranked.sort()
+    return [(index.by_slug[slug], common, areas_shared) for _, _, slug, common, areas_shared in ranked[:limit]]
 
 
 class SiteBuilder:
