@@ -186,6 +186,8 @@ def test_worker_processes_build_the_same_site_byte_for_byte(tmp_path: Path) -> N
     assert parallel.returncode == 0, parallel.stderr[-2000:]
     taken = re.search(r"casebook: (\d+) of (\d+) pages rendered by 1 worker", parallel.stderr)
     assert taken is not None and int(taken.group(1)) > 0
+    filled = re.search(r"casebook: (\d+) of (\d+) pages put into the template by 1 worker", parallel.stderr)
+    assert filled is not None and int(filled.group(1)) > 0
     assert site_bytes(tmp_path / "serial" / "site") == site_bytes(tmp_path / "parallel" / "site")
 
 

@@ -1,7 +1,10 @@
 """Pages rendered in forked worker processes while MkDocs renders the others.
 
-MkDocs turns pages from Markdown into HTML one after another, in one process, so a build uses one
-core however many the machine has. Converting a page is a pure function of the page's Markdown, the
+MkDocs turns pages from Markdown into HTML one after another, in one process, and then puts them
+into the theme's template one after another, so a build uses one core however many the machine has.
+The plugin uses a pool for each of the two steps; this describes the first, the second is the same
+with the theme's template instead of Markdown (the worker returns the page's finished HTML, which
+MkDocs writes through a one-line template). Converting a page is a pure function of the page's Markdown, the
 configuration and the list of files, all of which are known once the nav is built; so just before
 MkDocs starts reading pages, the plugin forks workers that inherit that state. MkDocs goes through
 the pages from the first; the workers take pages from the last. Each page is claimed once, in a

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -46,6 +47,13 @@ PAGE_JS = ["explore.js"]
 #: Events that see a page while it is read and converted: worker processes may render pages only when
 #: this plugin is the only one listening to them (another plugin's hook would run in a worker, unseen).
 PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
+#: The same for putting pages into the theme's template (the nav and the environment are the worker's copies).
+TEMPLATE_EVENTS = ("nav", "env", "page_context", "post_page")
+#: The template that writes out a page a worker has already put into the theme's template.
+PRERENDERED = "casebook-prerendered.html"
+#: What MkDocs 1.6 puts before a draft's content under ``mkdocs serve`` (``commands/build.py``).
+DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built site.">'
+                'DRAFT</div>')
 #: With ``workers`` unset, sites smaller than this render serially (forking would cost more than it saves).
 AUTO_WORKERS_MIN_PAGES = 100
 
@@ -81,6 +89,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         #: Worker processes rendering pages during this build, and the pages they have rendered.
         self.pool: RenderPool | None = None
         self.rendered: dict[str, tuple[Any, Rendered]] = {}
+        self.workers = 0
+        #: While MkDocs writes pages: the workers putting pages into the template, and what MkDocs does next.
+        self.template_pool: RenderPool | None = None
+        self.nav: Any = None
+        self.env: Any = None
+        self.write_order: list[Page] = []
+        #: Pages MkDocs will write from a worker's output, with the template their own meta names.
+        self.prerendered: dict[str, Any] = {}
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
@@ -278,20 +294,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Start the workers that render pages from the last while MkDocs goes from the first."""
-        self._close_pool()
+        self._close_pools()
+        self.nav = nav
         pages = [file.src_uri for file in files.documentation_pages()]
         workers = self.config.workers
         if workers is None:
             workers = default_workers() if len(pages) >= AUTO_WORKERS_MIN_PAGES else 0
-        if workers > 0 and not self.dirty and can_fork() and self._alone_on_pages(config):
+        self.workers = workers if not self.dirty and can_fork() else 0
+        if self.workers and self._alone_on(config, PAGE_EVENTS):
             def render(src_uri: str) -> Rendered:
                 return self._render(src_uri, config, files)
-            self.pool = RenderPool(pages, render, workers)
+            self.pool = RenderPool(pages, render, self.workers)
         return nav
 
-    def _alone_on_pages(self, config: MkDocsConfig) -> bool:
+    def _alone_on(self, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
         return all(getattr(method, "__self__", None) is self
-                   for event in PAGE_EVENTS for method in config.plugins.events.get(event, []))
+                   for event in events for method in config.plugins.events.get(event, []))
 
     def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
         """In a worker: what MkDocs' ``_populate_page`` does for one page, with this plugin's hooks."""
@@ -308,19 +326,70 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return Rendered.of(page)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        self._close_pool()  # every page is rendered by now
+        """Every page is HTML now: start the workers that put pages into the template, from the last."""
+        self._close_pools()
+        if self.workers and self._alone_on(config, PAGE_EVENTS + TEMPLATE_EVENTS):
+            inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
+            doc_files = files.documentation_pages(inclusion=inclusion)
+            self.write_order = [file.page for file in doc_files if file.page is not None]
+            self.env = env
+
+            def write(src_uri: str) -> str:
+                return self._fill_template(src_uri, config, files, doc_files, env)
+            self.template_pool = RenderPool([page.file.src_uri for page in self.write_order], write, self.workers)
+            self._claim_next(-1)
         return env
 
-    def on_build_error(self, *, error: Exception) -> None:
-        self._close_pool()
+    def _fill_template(self, src_uri: str, config: MkDocsConfig, files: Files, doc_files: Any, env: Any) -> str:
+        """In a worker: what MkDocs' ``_build_page`` does for one page before it writes the file."""
+        file = files.get_file_from_path(src_uri)
+        assert file is not None and file.page is not None
+        page = file.page
+        config._current_page = page
+        page.active = True
+        try:
+            context = get_context(self.nav, doc_files, config, page)
+            template = env.get_template(page.meta.get("template", "main.html"))
+            context = self.on_page_context(context, page=page, config=config, nav=self.nav)
+            if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
+                page.content = DRAFT_MARKER + (page.content or "")
+            return str(template.render(context))
+        finally:
+            page.active = False
 
-    def _close_pool(self) -> None:
-        if self.pool is not None:
-            taken = self.pool.close()
-            log.debug(f"casebook: {taken} of {len(self.pool.keys)} pages rendered by "
-                      f"{len(self.pool.processes)} worker process(es)")
-        self.pool = None
+    def _claim_next(self, index: int) -> None:
+        """Before MkDocs picks the template of the page after ``index``: the worker's output, if a worker has it."""
+        if self.template_pool is None or index + 1 >= len(self.write_order):
+            return
+        page = self.write_order[index + 1]
+        if not self.template_pool.claim(page.file.src_uri):
+            self.prerendered[page.file.src_uri] = page.meta.get("template")
+            page.meta = {**page.meta, "template": PRERENDERED}
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if page.meta.get("template") == PRERENDERED:
+            page.meta = {key: value for key, value in page.meta.items() if key != "template"}
+            if self.prerendered.get(page.file.src_uri) is not None:
+                page.meta["template"] = self.prerendered[page.file.src_uri]
+            self.prerendered.pop(page.file.src_uri, None)
+        if self.template_pool is not None:
+            index = self.template_pool.index.get(page.file.src_uri)
+            if index is not None:
+                self._claim_next(index)
+        return output
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._close_pools()
+
+    def _close_pools(self) -> None:
+        for pool, what in ((self.pool, "rendered"), (self.template_pool, "put into the template")):
+            if pool is not None:
+                taken = pool.close()
+                log.debug(f"casebook: {taken} of {len(pool.keys)} pages {what} by "
+                          f"{len(pool.processes)} worker process(es)")
+        self.pool = self.template_pool = None
         self.rendered = {}
+        self.prerendered = {}
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         citation = self.case_citations.get(page.file.src_uri)
@@ -366,6 +435,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return markdown
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._close_pools()
         if not self.config.search_index:
             return
         for problem in run_pagefind(Path(config.site_dir)):
@@ -385,8 +455,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return html
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
-        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
         src_uri = page.file.src_uri
+        if page.meta.get("template") == PRERENDERED and self.template_pool is not None:
+            # MkDocs picked the PRERENDERED template for this page: it writes what the worker made.
+            done = self.template_pool.result(src_uri)
+            if done is not None:
+                replay(done[0])
+                context["casebook_prerendered"] = done[1]
+                return context
+            # No worker could do it: the page goes into its own template here, with this very context.
+            own = self.prerendered.pop(src_uri, None)
+            page.meta = {key: value for key, value in page.meta.items() if key != "template"}
+            if own is not None:
+                page.meta["template"] = own
+            context = self.on_page_context(context, page=page, config=config, nav=nav)
+            context["casebook_prerendered"] = self.env.get_template(own or "main.html").render(context)
+            return context
+        # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
         context["casebook_community"] = community_context(
             src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
             page_url=page.canonical_url or page.abs_url or "", source_path=page.file.edit_uri or src_uri,
