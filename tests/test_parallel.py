@@ -158,7 +158,7 @@ def test_rendered_carries_file_keys_by_source_path() -> None:
 # --- Real builds --------------------------------------------------------------------------------
 
 def corpus(root: Path, workers: int, broken_links: bool = False) -> Path:
-    site = make_corpus.write_site(root, 40, 60, seed=3)
+    site = make_corpus.write_site(root, 40, 150, seed=3)
     text = (site / "mkdocs.yml").read_text("utf-8")
     (site / "mkdocs.yml").write_text(
         make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", f"      workers: {workers}", ""]),
@@ -188,6 +188,7 @@ def test_worker_processes_build_the_same_site_byte_for_byte(tmp_path: Path) -> N
     assert taken is not None and int(taken.group(1)) > 0
     filled = re.search(r"casebook: (\d+) of (\d+) pages put into the template by 1 worker", parallel.stderr)
     assert filled is not None and int(filled.group(1)) > 0
+    assert "casebook: 150 references formatted by a worker process" in parallel.stderr
     assert site_bytes(tmp_path / "serial" / "site") == site_bytes(tmp_path / "parallel" / "site")
 
 

@@ -601,6 +601,16 @@ class Bibliography:
             self.problems = self.problems + problems
         return self._formatted
 
+    @property
+    def is_formatted(self) -> bool:
+        return self._formatted is not None
+
+    def use_formatted(self, formatted: dict[str, BibEntry], problems: list[Problem]) -> None:
+        """Take what :func:`format_entries` returned for this bibliography (computed elsewhere)."""
+        if self._formatted is None:
+            self._formatted = formatted
+            self.problems = self.problems + problems
+
     def sorted_entries(self) -> list[BibEntry]:
         if self._sorted is None:
             self._sorted = sorted(self.formatted().values(), key=lambda e: e.sort_key)

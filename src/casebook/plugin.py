@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .assembly import bibliography_page, case_sections
-from .bibliography import UNCITED, references_markdown
+from .bibliography import UNCITED, Bibliography, format_entries, references_markdown
 from .blockstash import BlockStash
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
@@ -198,8 +198,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "list them with 'casebook validate --uncited'"
             )
         bib = catalogue.bibliography
-        if bib is not None:
-            self.citation_state.labels = bib.labels()  # formats every entry, once per bibliography content
+        self.workers = self._worker_count(len(catalogue.cases) + len(files.documentation_pages()))
+        formatting = self._format_beside(bib)
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
@@ -211,13 +211,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         # no contributed text can hold one.
         self.blocks = BlockStash(contributed_texts(catalogue))
         site.block = self.blocks
+        site_pages = site.pages()  # needs no formatted reference: a worker may still be formatting them
+        if bib is not None:
+            self._take_formatted(bib, formatting)
+            self.citation_state.labels = bib.labels()
         # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
         own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
         briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
         if own_index:
             self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
         cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
-        for page in site.pages() + briefs:
+        for page in site_pages + briefs:
             case = cases.get(page.src_uri)
             if case is not None:
                 page = dataclasses.replace(page, markdown=page.markdown + self._case_sections(case, page, config))
@@ -239,6 +243,30 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._add(files, config, page)
         self._add_reader_files(files, config, catalogue)
         return files
+
+    def _worker_count(self, pages: int) -> int:
+        if self.dirty or not can_fork():
+            return 0
+        if self.config.workers is not None:
+            return max(0, self.config.workers)
+        return default_workers() if pages >= AUTO_WORKERS_MIN_PAGES else 0
+
+    def _format_beside(self, bib: Bibliography | None) -> RenderPool | None:
+        """A worker formatting every reference while this process writes the generated pages."""
+        if bib is None or bib.is_formatted or not self.workers or len(bib.keys) < AUTO_WORKERS_MIN_PAGES:
+            return None
+        return RenderPool(["references"], lambda _: format_entries(bib), 1)
+
+    def _take_formatted(self, bib: Bibliography, formatting: RenderPool | None) -> None:
+        if formatting is None:
+            return
+        if not formatting.claim("references"):
+            done = formatting.result("references")
+            if done is not None:
+                replay(done[0])
+                bib.use_formatted(*done[1])
+                log.debug(f"casebook: {len(bib.keys)} references formatted by a worker process")
+        formatting.close()
 
     def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
@@ -297,10 +325,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self._close_pools()
         self.nav = nav
         pages = [file.src_uri for file in files.documentation_pages()]
-        workers = self.config.workers
-        if workers is None:
-            workers = default_workers() if len(pages) >= AUTO_WORKERS_MIN_PAGES else 0
-        self.workers = workers if not self.dirty and can_fork() else 0
+        self.workers = self._worker_count(len(pages))
         if self.workers and self._alone_on(config, PAGE_EVENTS):
             def render(src_uri: str) -> Rendered:
                 return self._render(src_uri, config, files)
