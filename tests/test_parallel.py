@@ -236,6 +236,19 @@ def test_mkdocs_serve_rebuilds_with_workers_beside_the_servers_threads(tmp_path:
         url = f"http://127.0.0.1:{port}/cases/{case.stem}/"
         with urllib.request.urlopen(url, timeout=30) as response:
             assert "A sentence added while serving." in response.read().decode("utf-8")
+        # The search index follows in the background.
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                entry_url = f"http://127.0.0.1:{port}/pagefind/pagefind-entry.json"
+                with urllib.request.urlopen(entry_url, timeout=30) as entry:
+                    assert b'"languages"' in entry.read()
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "no search index after the rebuild"
+                time.sleep(0.5)
+        log = log_path.read_text("utf-8", "replace")
+        assert "building the search index in the background" in log
         builds = re.findall(r"casebook: (\d+) of \d+ pages rendered by 1 worker", log)
         assert len(builds) == 2 and int(builds[1]) > 0, log[-3000:]
         assert "Traceback" not in log and "DeprecationWarning" not in log

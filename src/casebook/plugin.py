@@ -30,7 +30,7 @@ from .model import Case
 from .parallel import Rendered, RenderPool, can_fork, default_workers, replay
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
-from .searchindex import case_markup, page_markup, run_pagefind
+from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
 
@@ -97,6 +97,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.write_order: list[Page] = []
         #: Pages MkDocs will write from a worker's output, with the template their own meta names.
         self.prerendered: dict[str, Any] = {}
+        #: Under ``mkdocs serve``: the search index being built after the pages, while they are served.
+        self.background: BackgroundIndex | None = None
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
         self.home = ""
@@ -459,9 +461,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             markdown = with_map(markdown, self.catalogue, page.file.src_uri, directory_urls=config.use_directory_urls)
         return markdown
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_background()  # MkDocs is about to empty the folder it indexes
+
+    def on_shutdown(self) -> None:
+        self._stop_background()
+
+    def _stop_background(self) -> None:
+        if self.background is not None:
+            self.background.stop()
+        self.background = None
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self._close_pools()
         if not self.config.search_index:
+            return
+        if self.serving and not self.dirty:
+            # The pages are served now; search follows when Pagefind is done.
+            self.background = BackgroundIndex(Path(config.site_dir), lambda problem: log.error(problem.format_text()))
+            log.info("casebook: building the search index in the background; search works when it is done")
             return
         for problem in run_pagefind(Path(config.site_dir)):
             log.error(problem.format_text())
