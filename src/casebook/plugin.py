@@ -10,7 +10,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -18,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .assembly import bibliography_page, case_sections
-from .bibliography import UNCITED, Bibliography, format_entries, references_markdown
+from .bibliography import UNCITED, references_markdown
 from .blockstash import BlockStash
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
@@ -27,12 +26,12 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
-from .parallel import Rendered, RenderPool, can_fork, default_workers, replay
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
+from .workers import BuildWorkers
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -44,18 +43,6 @@ EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js", "search.js"]
 #: Scripts shipped but loaded only by the pages that use them.
 PAGE_JS = ["explore.js"]
-#: Events that see a page while it is read and converted: worker processes may render pages only when
-#: this plugin is the only one listening to them (another plugin's hook would run in a worker, unseen).
-PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
-#: The same for putting pages into the theme's template (the nav and the environment are the worker's copies).
-TEMPLATE_EVENTS = ("nav", "env", "page_context", "post_page")
-#: The template that writes out a page a worker has already put into the theme's template.
-PRERENDERED = "casebook-prerendered.html"
-#: What MkDocs 1.6 puts before a draft's content under ``mkdocs serve`` (``commands/build.py``).
-DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be included into the built site.">'
-                'DRAFT</div>')
-#: With ``workers`` unset, sites smaller than this render serially (forking would cost more than it saves).
-AUTO_WORKERS_MIN_PAGES = 100
 
 
 def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:
@@ -86,17 +73,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def __init__(self) -> None:
         self.serving = False
         self.dirty = False
-        #: Worker processes rendering pages during this build, and the pages they have rendered.
-        self.pool: RenderPool | None = None
-        self.rendered: dict[str, tuple[Any, Rendered]] = {}
-        self.workers = 0
-        #: While MkDocs writes pages: the workers putting pages into the template, and what MkDocs does next.
-        self.template_pool: RenderPool | None = None
-        self.nav: Any = None
-        self.env: Any = None
-        self.write_order: list[Page] = []
-        #: Pages MkDocs will write from a worker's output, with the template their own meta names.
-        self.prerendered: dict[str, Any] = {}
+        #: Worker processes rendering pages beside MkDocs (see workers.py).
+        self.workers = BuildWorkers(self, None, serving=False, dirty=False)
         #: Under ``mkdocs serve``: the search index being built after the pages, while they are served.
         self.background: BackgroundIndex | None = None
         self.catalogue: Catalogue | None = None
@@ -131,6 +109,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.case_citations = {}
         self.page_citations = {}
         self.blocks = BlockStash()
+        self.workers.close()
+        self.workers = BuildWorkers(self, self.config.workers, serving=self.serving, dirty=self.dirty)
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -200,8 +180,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "list them with 'casebook validate --uncited'"
             )
         bib = catalogue.bibliography
-        self.workers = self._worker_count(len(catalogue.cases) + len(files.documentation_pages()))
-        formatting = self._format_beside(bib)
+        self.workers.size(len(catalogue.cases) + len(files.documentation_pages()))
+        formatting = self.workers.format_beside(bib)
         for file in files:
             if docs_prefix and not file.generated_by:
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
@@ -215,7 +195,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         site.block = self.blocks
         site_pages = site.pages()  # needs no formatted reference: a worker may still be formatting them
         if bib is not None:
-            self._take_formatted(bib, formatting)
+            self.workers.take_formatted(bib, formatting)
             self.citation_state.labels = bib.labels()
         # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
         own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
@@ -245,30 +225,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 self._add(files, config, page)
         self._add_reader_files(files, config, catalogue)
         return files
-
-    def _worker_count(self, pages: int) -> int:
-        if self.dirty or not can_fork():
-            return 0
-        if self.config.workers is not None:
-            return max(0, self.config.workers)
-        return default_workers() if pages >= AUTO_WORKERS_MIN_PAGES else 0
-
-    def _format_beside(self, bib: Bibliography | None) -> RenderPool | None:
-        """A worker formatting every reference while this process writes the generated pages."""
-        if bib is None or bib.is_formatted or not self.workers or len(bib.keys) < AUTO_WORKERS_MIN_PAGES:
-            return None
-        return RenderPool(["references"], lambda _: format_entries(bib), 1)
-
-    def _take_formatted(self, bib: Bibliography, formatting: RenderPool | None) -> None:
-        if formatting is None:
-            return
-        if not formatting.claim("references"):
-            done = formatting.result("references")
-            if done is not None:
-                replay(done[0])
-                bib.use_formatted(*done[1])
-                log.debug(f"casebook: {len(bib.keys)} references formatted by a worker process")
-        formatting.close()
 
     def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
@@ -323,113 +279,27 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.titles[page.src_uri] = page.title
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Start the workers that render pages from the last while MkDocs goes from the first."""
-        self._close_pools()
-        self.nav = nav
-        pages = [file.src_uri for file in files.documentation_pages()]
-        self.workers = self._worker_count(len(pages))
-        if self.workers and self._alone_on(config, PAGE_EVENTS):
-            def render(src_uri: str) -> Rendered:
-                return self._render(src_uri, config, files)
-            self.pool = RenderPool(pages, render, self.workers)
+        self.workers.start_rendering(nav, config, files)
         return nav
 
-    def _alone_on(self, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
-        return all(getattr(method, "__self__", None) is self
-                   for event in events for method in config.plugins.events.get(event, []))
-
-    def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
-        """In a worker: what MkDocs' ``_populate_page`` does for one page, with this plugin's hooks."""
-        file = files.get_file_from_path(src_uri)
-        assert file is not None
-        page = file.page or Page(None, file, config)
-        config._current_page = page
-        page.read_source(config)
-        assert page.markdown is not None
-        page.markdown = self.on_page_markdown(page.markdown, page=page, config=config, files=files)
-        page.render(config, files)
-        assert page.content is not None
-        page.content = self.on_page_content(page.content, page=page, config=config, files=files)
-        return Rendered.of(page)
-
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        """Every page is HTML now: start the workers that put pages into the template, from the last."""
-        self._close_pools()
-        if self.workers and self._alone_on(config, PAGE_EVENTS + TEMPLATE_EVENTS):
-            inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
-            doc_files = files.documentation_pages(inclusion=inclusion)
-            self.write_order = [file.page for file in doc_files if file.page is not None]
-            self.env = env
-
-            def write(src_uri: str) -> str:
-                return self._fill_template(src_uri, config, files, doc_files, env)
-            self.template_pool = RenderPool([page.file.src_uri for page in self.write_order], write, self.workers)
-            self._claim_next(-1)
+        self.workers.start_templates(env, config, files)
         return env
 
-    def _fill_template(self, src_uri: str, config: MkDocsConfig, files: Files, doc_files: Any, env: Any) -> str:
-        """In a worker: what MkDocs' ``_build_page`` does for one page before it writes the file."""
-        file = files.get_file_from_path(src_uri)
-        assert file is not None and file.page is not None
-        page = file.page
-        config._current_page = page
-        page.active = True
-        try:
-            context = get_context(self.nav, doc_files, config, page)
-            template = env.get_template(page.meta.get("template", "main.html"))
-            context = self.on_page_context(context, page=page, config=config, nav=self.nav)
-            if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
-                page.content = DRAFT_MARKER + (page.content or "")
-            return str(template.render(context))
-        finally:
-            page.active = False
-
-    def _claim_next(self, index: int) -> None:
-        """Before MkDocs picks the template of the page after ``index``: the worker's output, if a worker has it."""
-        if self.template_pool is None or index + 1 >= len(self.write_order):
-            return
-        page = self.write_order[index + 1]
-        if not self.template_pool.claim(page.file.src_uri):
-            self.prerendered[page.file.src_uri] = page.meta.get("template")
-            page.meta = {**page.meta, "template": PRERENDERED}
-
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if page.meta.get("template") == PRERENDERED:
-            page.meta = {key: value for key, value in page.meta.items() if key != "template"}
-            if self.prerendered.get(page.file.src_uri) is not None:
-                page.meta["template"] = self.prerendered[page.file.src_uri]
-            self.prerendered.pop(page.file.src_uri, None)
-        if self.template_pool is not None:
-            index = self.template_pool.index.get(page.file.src_uri)
-            if index is not None:
-                self._claim_next(index)
+        self.workers.written(page)
         return output
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._close_pools()
-
-    def _close_pools(self) -> None:
-        for pool, what in ((self.pool, "rendered"), (self.template_pool, "put into the template")):
-            if pool is not None:
-                taken = pool.close()
-                log.debug(f"casebook: {taken} of {len(pool.keys)} pages {what} by "
-                          f"{len(pool.processes)} worker process(es)")
-        self.pool = self.template_pool = None
-        self.rendered = {}
-        self.prerendered = {}
+        self.workers.close()
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         citation = self.case_citations.get(page.file.src_uri)
         if citation is not None:
             # Read by templates/main.html (extrahead): citation_* meta tags and JSON-LD.
             page.casebook_citation = citation  # type: ignore[attr-defined]
-        if self.pool is not None and not self.pool.claim(page.file.src_uri):
-            done = self.pool.result(page.file.src_uri)
-            if done is not None:
-                # A worker has rendered the page: MkDocs converts an empty text, on_page_content puts it back.
-                self.rendered[page.file.src_uri] = done
-                page.meta = done[1].meta
-                return ""
+        if self.workers.taken(page):
+            return ""  # a worker has rendered the page: MkDocs converts an empty text, on_page_content puts it back
         self.citation_state.page = page.file.src_uri  # citation links are relative to the page
         bibliography = files.get_file_from_path(BIBLIOGRAPHY_PAGE)
         self.citation_state.bibliography_url = \
@@ -473,7 +343,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.background = None
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._close_pools()
+        self.workers.close()
         if not self.config.search_index:
             return
         if self.serving and not self.dirty:
@@ -485,12 +355,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             log.error(problem.format_text())
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        done = self.rendered.pop(page.file.src_uri, None)
+        done = self.workers.put_back(page, files)
         if done is not None:
-            records, rendered = done
-            replay(records)  # a broken link's warning, logged as if the page were rendered here
-            rendered.apply(page, files)
-            return rendered.content
+            return done
         # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
         html = self.blocks.restore(html)
         if page.file.src_uri in self.contributed:
@@ -499,21 +366,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:
         src_uri = page.file.src_uri
-        if page.meta.get("template") == PRERENDERED and self.template_pool is not None:
-            # MkDocs picked the PRERENDERED template for this page: it writes what the worker made.
-            done = self.template_pool.result(src_uri)
-            if done is not None:
-                replay(done[0])
-                context["casebook_prerendered"] = done[1]
-                return context
-            # No worker could do it: the page goes into its own template here, with this very context.
-            own = self.prerendered.pop(src_uri, None)
-            page.meta = {key: value for key, value in page.meta.items() if key != "template"}
-            if own is not None:
-                page.meta["template"] = own
-            context = self.on_page_context(context, page=page, config=config, nav=nav)
-            context["casebook_prerendered"] = self.env.get_template(own or "main.html").render(context)
-            return context
+        prerendered = self.workers.prerendered_context(
+            context, page, lambda own: self.on_page_context(own, page=page, config=config, nav=nav))
+        if prerendered is not None:
+            return prerendered
         # "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html.
         context["casebook_community"] = community_context(
             src_uri, title=self.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,
