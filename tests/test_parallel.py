@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from casebook import parallel
-from casebook.parallel import Rendered, RenderPool, can_fork, replay
+from casebook.parallel import RenderPool, can_fork, replay
+from casebook.workers import Rendered
 from conftest import build
 
 REPO = Path(__file__).resolve().parents[1]

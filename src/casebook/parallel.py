@@ -2,11 +2,10 @@
 
 MkDocs turns pages from Markdown into HTML one after another, in one process, and then puts them
 into the theme's template one after another, so a build uses one core however many the machine has.
-The plugin uses a pool for each of the two steps; this describes the first, the second is the same
-with the theme's template instead of Markdown (the worker returns the page's finished HTML, which
-MkDocs writes through a one-line template). Converting a page is a pure function of the page's Markdown, the
-configuration and the list of files, all of which are known once the nav is built; so just before
-MkDocs starts reading pages, the plugin forks workers that inherit that state. MkDocs goes through
+Converting a page is a pure function of the page's Markdown, the configuration and the list of
+files, all of which are known once the nav is built; so just before MkDocs starts reading pages,
+the plugin forks workers that inherit that state (``workers.py`` is the MkDocs side; putting pages
+into the template works the same way, from ``on_env``). MkDocs goes through
 the pages from the first; the workers take pages from the last. Each page is claimed once, in a
 shared array under a lock: whoever reaches a page first renders it. When MkDocs reaches a page a
 worker has claimed, it waits for that worker's result and uses it instead of converting the page
@@ -37,10 +36,9 @@ import signal
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-#: A claim on a page: nobody yet, the main process, a worker.
+#: A claim on a page: nobody yet, the main process, worker ``n`` (``WORKER + n``).
 FREE, MAIN, WORKER = 0, 1, 2
 #: How long the main process waits for a claimed page's result before checking its workers are alive.
 POLL_SECONDS = 0.5
@@ -118,12 +116,12 @@ class RenderPool:
         self.keys = list(keys)
         self.index = {key: i for i, key in enumerate(self.keys)}
         context = multiprocessing.get_context("fork")
-        self.claims = context.Array("b", len(self.keys), lock=True)
+        self.claims = context.Array("i", len(self.keys), lock=True)
         self.stop = context.Event()
         self.results: multiprocessing.queues.Queue[Any] = context.Queue()
         self.received: dict[str, tuple[list[logging.LogRecord], Any] | None] = {}
         self.processes = [
-            context.Process(target=self._work, args=(render,), daemon=True, name=f"casebook-render-{n}")
+            context.Process(target=self._work, args=(render, n), daemon=True, name=f"casebook-render-{n}")
             for n in range(workers)
         ]
         with warnings.catch_warnings():
@@ -136,7 +134,7 @@ class RenderPool:
 
     # --- In a worker ---------------------------------------------------------------------------
 
-    def _work(self, render: Callable[[str], Any]) -> None:
+    def _work(self, render: Callable[[str], Any], number: int) -> None:
         try:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the main process, which ends us
             capture = _capture_logging()
@@ -146,7 +144,7 @@ class RenderPool:
                 with self.claims.get_lock():
                     if self.claims[i] != FREE:
                         continue
-                    self.claims[i] = WORKER
+                    self.claims[i] = WORKER + number
                 key = self.keys[i]
                 try:
                     result = render(key)
@@ -155,7 +153,7 @@ class RenderPool:
                     self.results.put((key, None))
                     continue
                 self.results.put((key, (capture.take(), result)))
-        except BaseException:  # noqa: BLE001 - pages we claimed come back as failures below
+        except BaseException:  # noqa: BLE001 - the page in hand is rendered by the main process, see result()
             pass
         finally:
             self.results.close()
@@ -178,12 +176,13 @@ class RenderPool:
     def result(self, key: str) -> tuple[list[logging.LogRecord], Any] | None:
         """The worker's log records and result for ``key``; ``None`` if no worker could render it.
 
-        A worker that died, or sent nothing for ``STALL_SECONDS`` (stuck), is given up on: the workers
-        are stopped and the caller renders the page itself.
+        If the worker that claimed ``key`` died, or no worker sent anything for ``STALL_SECONDS`` (stuck),
+        the caller renders the page itself (after a stall, every worker is stopped).
         """
         waited = 0.0
+        owner = self.processes[self.claims[self.index[key]] - WORKER]
         while key not in self.received:
-            alive = any(process.is_alive() for process in self.processes)
+            alive = owner.is_alive()
             try:
                 got, value = self.results.get(timeout=POLL_SECONDS if alive else 0.05)
             except queue.Empty:
@@ -212,7 +211,7 @@ class RenderPool:
         """
         self.stop.set()
         with self.claims.get_lock():
-            taken = sum(1 for i in range(len(self.keys)) if self.claims[i] == WORKER)
+            taken = sum(1 for i in range(len(self.keys)) if self.claims[i] >= WORKER)
         deadline = time.monotonic() + 5
         while any(process.is_alive() for process in self.processes) and time.monotonic() < deadline:
             try:
@@ -224,40 +223,3 @@ class RenderPool:
         self.results.close()
         self.results.cancel_join_thread()
         return taken
-
-
-@dataclass
-class Rendered:
-    """What rendering a page leaves on it (MkDocs 1.6 ``Page.render`` and ``on_page_content``)."""
-
-    content: str
-    markdown: str
-    meta: dict[str, Any]
-    toc: Any
-    title_from_render: str | None
-    present_anchor_ids: set[str] | None
-    #: ``Page.links_to_anchors`` with each linked file given by its ``src_uri`` (File objects do not travel).
-    links_to_anchors: dict[str, dict[str, str]] | None
-
-    @classmethod
-    def of(cls, page: Any) -> Rendered:
-        links = page.links_to_anchors
-        return cls(
-            content=page.content, markdown=page.markdown, meta=dict(page.meta), toc=page.toc,
-            title_from_render=page._title_from_render, present_anchor_ids=page.present_anchor_ids,
-            links_to_anchors=None if links is None else {file.src_uri: dict(v) for file, v in links.items()},
-        )
-
-    def apply(self, page: Any, files: Any) -> None:
-        """Put the result on the main process's ``page`` (whose own conversion was of an empty text)."""
-        page.markdown = self.markdown
-        page.meta = self.meta
-        page.toc = self.toc
-        page._title_from_render = self.title_from_render
-        page.present_anchor_ids = self.present_anchor_ids
-        if self.links_to_anchors is None:
-            page.links_to_anchors = None
-        else:
-            page.links_to_anchors = {
-                files.get_file_from_path(src_uri): links for src_uri, links in self.links_to_anchors.items()
-            }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from mkdocs.commands.build import get_context
@@ -20,7 +21,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .bibliography import Bibliography, format_entries
-from .parallel import Rendered, RenderPool, can_fork, default_workers, replay
+from .parallel import RenderPool, can_fork, default_workers, replay
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -36,6 +37,43 @@ DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be i
                 'DRAFT</div>')
 #: With ``workers`` unset, sites smaller than this render serially (forking would cost more than it saves).
 AUTO_WORKERS_MIN_PAGES = 100
+
+
+@dataclass
+class Rendered:
+    """What rendering a page leaves on it (MkDocs 1.6 ``Page.render`` and ``on_page_content``)."""
+
+    content: str
+    markdown: str
+    meta: dict[str, Any]
+    toc: Any
+    title_from_render: str | None
+    present_anchor_ids: set[str] | None
+    #: ``Page.links_to_anchors`` with each linked file given by its ``src_uri`` (File objects do not travel).
+    links_to_anchors: dict[str, dict[str, str]] | None
+
+    @classmethod
+    def of(cls, page: Any) -> Rendered:
+        links = page.links_to_anchors
+        return cls(
+            content=page.content, markdown=page.markdown, meta=dict(page.meta), toc=page.toc,
+            title_from_render=page._title_from_render, present_anchor_ids=page.present_anchor_ids,
+            links_to_anchors=None if links is None else {file.src_uri: dict(v) for file, v in links.items()},
+        )
+
+    def apply(self, page: Any, files: Any) -> None:
+        """Put the result on the main process's ``page`` (whose own conversion was of an empty text)."""
+        page.markdown = self.markdown
+        page.meta = self.meta
+        page.toc = self.toc
+        page._title_from_render = self.title_from_render
+        page.present_anchor_ids = self.present_anchor_ids
+        if self.links_to_anchors is None:
+            page.links_to_anchors = None
+        else:
+            page.links_to_anchors = {
+                files.get_file_from_path(src_uri): links for src_uri, links in self.links_to_anchors.items()
+            }
 
 
 class BuildWorkers:
@@ -55,7 +93,7 @@ class BuildWorkers:
         self.env: Any = None
         self.write_order: list[Page] = []
         #: Pages MkDocs will write from a worker's output, with the template their own meta names.
-        self.prerendered: dict[str, Any] = {}
+        self.prerendered: dict[str, str | None] = {}
 
     def size(self, pages: int) -> int:
         """How many workers this build uses, for a site of ``pages`` pages."""
@@ -182,14 +220,19 @@ class BuildWorkers:
     def written(self, page: Page) -> None:
         """At on_post_page: ``page`` keeps its own template again, and the next page is claimed."""
         if page.meta.get("template") == PRERENDERED:
-            own = self.prerendered.pop(page.file.src_uri, None)
-            page.meta = {key: value for key, value in page.meta.items() if key != "template"}
-            if own is not None:
-                page.meta["template"] = own
+            self._own_template(page)
         if self.template_pool is not None:
             index = self.template_pool.index.get(page.file.src_uri)
             if index is not None:
                 self._claim_next(index)
+
+    def _own_template(self, page: Page) -> str | None:
+        """Give ``page`` back the template its meta named before PRERENDERED replaced it (if any)."""
+        own = self.prerendered.pop(page.file.src_uri, None)
+        page.meta = {key: value for key, value in page.meta.items() if key != "template"}
+        if own is not None:
+            page.meta["template"] = own
+        return own
 
     def prerendered_context(self, context: Any, page: Page, own_context: Callable[[Any], Any]) -> Any | None:
         """At on_page_context: for a page MkDocs writes through PRERENDERED, the context that holds its HTML.
@@ -204,10 +247,7 @@ class BuildWorkers:
             replay(done[0])
             context["casebook_prerendered"] = done[1]
             return context
-        own = self.prerendered.pop(page.file.src_uri, None)
-        page.meta = {key: value for key, value in page.meta.items() if key != "template"}
-        if own is not None:
-            page.meta["template"] = own
+        own = self._own_template(page)
         context = own_context(context)
         context["casebook_prerendered"] = self.env.get_template(own or "main.html").render(context)
         return context
