@@ -212,15 +212,19 @@ def write_variant_configs(plugin_root: Path, plain_root: Path) -> None:
     block = make_corpus._block(text, "plugins") or []
     if [line.strip() for line in block if line.strip()] != ["plugins:", "- casebook"]:
         raise SystemExit(f"unexpected plugins block in the corpus config: {block}")
-    (plugin_root / CONFIGS["plugin_nopf"]).write_text(
-        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      search_index: false", ""]),
-        encoding="utf-8")
-    (plugin_root / CONFIGS["plugin_serial"]).write_text(
-        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      workers: 0", ""]),
-        encoding="utf-8")
+    write_casebook_config(plugin_root, "plugin_nopf", "search_index: false")
+    write_casebook_config(plugin_root, "plugin_serial", "workers: 0")
     plain = (plain_root / "mkdocs.yml").read_text("utf-8")
     (plain_root / CONFIGS["plain_search"]).write_text(
         make_corpus._replace_block(plain, "plugins", ["plugins:", "  - search", ""]), encoding="utf-8")
+
+
+def write_casebook_config(root: Path, variant: str, option: str) -> None:
+    """Beside the corpus's ``mkdocs.yml``, the config of ``variant``: the same with one casebook plugin option."""
+    text = (root / "mkdocs.yml").read_text("utf-8")
+    (root / CONFIGS[variant]).write_text(
+        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", f"      {option}", ""]),
+        encoding="utf-8")
 
 
 def build_cmd(site_dir: Path, config: str = "mkdocs.yml") -> list[str]:
@@ -460,10 +464,7 @@ def profile_build(n: int, work: Path, seed: int, top: int) -> dict[str, Any]:
     if not root.exists():
         make_corpus.write_site(root, n, max(n, 50), seed=seed)
     # Serially (workers: 0): cProfile sees one process, and the profile then shows all the work.
-    text = (root / "mkdocs.yml").read_text("utf-8")
-    (root / CONFIGS["plugin_serial"]).write_text(
-        make_corpus._replace_block(text, "plugins", ["plugins:", "  - casebook:", "      workers: 0", ""]),
-        encoding="utf-8")
+    write_casebook_config(root, "plugin_serial", "workers: 0")
     RESULTS.mkdir(exist_ok=True)
     prof = RESULTS / f"build-{n}.prof"
     site = work / f"site-profile-{n}"
