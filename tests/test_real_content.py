@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
@@ -33,6 +34,14 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     built = build(site)
     assert built.returncode == 0, built.stderr
     return site
+
+
+@pytest.fixture(scope="module")
+def real_base(real_site: Path) -> Iterator[str]:
+    """The built real site served on 127.0.0.1 for the module's browser tests."""
+    base, shutdown = serve_directory(real_site / "site")
+    yield base
+    shutdown()
 
 
 def test_the_brief_renders_key_messages_and_links_both_cases(real_site: Path) -> None:
@@ -69,11 +78,10 @@ def test_real_case_pages_show_the_badges_the_about_page_describes(real_site: Pat
 
 
 @pytest.mark.browser
-def test_the_brief_prints_as_two_to_four_pages(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    base, shutdown = serve_directory(real_site / "site")
+def test_the_brief_prints_as_two_to_four_pages(real_base: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
     try:
-        page = browser.new_page()
-        page.goto(f"{base}briefs/{BRIEF}/")
+        page.goto(f"{real_base}briefs/{BRIEF}/")
         pdf = page.pdf(prefer_css_page_size=True)
         pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
         assert 2 <= pages <= 4, pages
@@ -88,44 +96,40 @@ def test_the_brief_prints_as_two_to_four_pages(real_site: Path, browser) -> None
         assert "serif" in family and not family.startswith("-apple-system")
         box = page.evaluate("getComputedStyle(document.querySelector('.cb-key-messages')).breakInside")
         assert box == "avoid"
-        page.close()
     finally:
-        shutdown()
+        page.close()
 
 
 @pytest.mark.browser
-def test_reference_lists_have_no_markers_and_the_map_fills_the_column(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    base, shutdown = serve_directory(real_site / "site")
+def test_reference_lists_have_no_markers_and_the_map_fills_the_column(real_base: str, browser) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
         # Material's list styles would draw a bullet over the first letter of each hanging-indented reference.
         for path in ("cases/mx-oportunidades/", f"briefs/{BRIEF}/", "bibliography/"):
-            page.goto(base + path)
+            page.goto(real_base + path)
             markers = page.evaluate(
                 """() => [...document.querySelectorAll('.cb-references > li, .cb-bibliography > li')]
                     .map(li => getComputedStyle(li).listStyleType)"""
             )
             assert markers and set(markers) == {"none"}, (path, set(markers))
         # Material shrinks a figure to its caption's width; the map takes the whole content column.
-        page.goto(base + "countries/")
+        page.goto(real_base + "countries/")
         widths = page.evaluate(
             """() => [document.querySelector('svg.cb-map').getBoundingClientRect().width,
                       document.querySelector('.md-content .md-typeset').getBoundingClientRect().width]"""
         )
         assert widths[0] >= 0.9 * widths[1], widths
-        page.close()
     finally:
-        shutdown()
+        page.close()
 
 
 @pytest.mark.browser
-def test_cite_this_case_bibtex_has_a_copy_button(real_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
-    base, shutdown = serve_directory(real_site / "site")
+def test_cite_this_case_bibtex_has_a_copy_button(real_base: str, browser) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
     try:
-        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=real_base.rstrip("/"))
         page = context.new_page()
-        page.goto(base + "cases/mx-oportunidades/")
+        page.goto(real_base + "cases/mx-oportunidades/")
         page.click("details.cb-cite-bibtex summary")
         page.click("details.cb-cite-bibtex button.md-code__button")
         copied = page.evaluate("navigator.clipboard.readText()")
@@ -133,4 +137,3 @@ def test_cite_this_case_bibtex_has_a_copy_button(real_site: Path, browser) -> No
         assert "title = {{Inter-ministerial coordination in Mexico" in copied
     finally:
         context.close()
-        shutdown()
