@@ -38,7 +38,8 @@ def case_sections(
 
 
 def bibliography_page(
-    catalogue: Catalogue, settings: Settings, exists: Callable[[str], bool], *, directory_urls: bool = True
+    catalogue: Catalogue, settings: Settings, exists: Callable[[str], bool], *, directory_urls: bool = True,
+    block: Callable[[str], str] = identity,
 ) -> str:
     """``/bibliography/``, with "Cited by" links to the cases, briefs and pages for which ``exists(src_uri)``."""
     assert catalogue.bibliography is not None
@@ -61,4 +62,4 @@ def bibliography_page(
         key: [(title, href) for _, title, href in sorted(rows, key=lambda r: (r[0], r[1].casefold(), r[2]))]
         for key, rows in cited_by.items()
     }
-    return bibliography_markdown(catalogue.bibliography, ordered)
+    return bibliography_markdown(catalogue.bibliography, ordered, block=block)

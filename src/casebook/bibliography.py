@@ -926,11 +926,14 @@ def references_markdown(
 
 
 def bibliography_markdown(
-    bib: Bibliography, cited_by: Mapping[str, list[tuple[str, str]]], *, title: str = "Bibliography"
+    bib: Bibliography, cited_by: Mapping[str, list[tuple[str, str]]], *, title: str = "Bibliography",
+    block: Callable[[str], str] = identity,
 ) -> str:
     """The ``/bibliography/`` page: every entry sorted by author and year, anchored by its key.
 
-    ``cited_by`` maps a key to ``(page title, relative href)`` pairs, already in display order.
+    ``cited_by`` maps a key to ``(page title, relative href)`` pairs, already in display order. ``block``
+    turns the list (one HTML block) into the Markdown that stands for it (``blockstash.py``); the list's
+    anchors are then the entries' keys, ``bib.keys``.
     """
     rows = []
     for entry in bib.sorted_entries():
@@ -952,7 +955,7 @@ def bibliography_markdown(
         f"<p>{count:,} works, sorted by author and year. Each entry's anchor is its BibTeX key; "
         "cite it in a case as <code>[@key]</code> or <code>[@key, p. 12]</code>.</p>"
     )
-    body = '<ol class="cb-bibliography">\n' + "\n".join(rows) + "\n</ol>" if rows else ""
+    body = block('<ol class="cb-bibliography">\n' + "\n".join(rows) + "\n</ol>") if rows else ""
     return f"# {title}\n\n{intro}\n\n{body}\n"
 
 

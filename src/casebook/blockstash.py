@@ -15,6 +15,7 @@ reported. The placeholders never reach the built site, so two builds stay byte-i
 from __future__ import annotations
 
 import hashlib
+import html as htmllib
 import re
 from collections.abc import Iterable
 
@@ -61,6 +62,16 @@ class BlockStash:
             pos = end
         out.append(html[pos:])
         return "".join(out)
+
+
+#: An ``id`` attribute, or an ``<a name>``: what MkDocs counts as a page's anchors in raw HTML. Generated
+#: blocks quote every attribute value with double quotes (``html.escape``).
+_ANCHOR = re.compile(r'<[a-zA-Z][^>]*?\sid="([^"]*)"|<a\s[^>]*?\bname="([^"]*)"')
+
+
+def anchor_ids(html: str) -> set[str]:
+    """The anchors of a generated block, as MkDocs would find them had the block gone through Markdown."""
+    return {htmllib.unescape(a or b) for a, b in _ANCHOR.findall(html)}
 
 
 def identity(html: str) -> str:

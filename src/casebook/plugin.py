@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 from .assembly import bibliography_page, case_sections
 from .bibliography import UNCITED, references_markdown
-from .blockstash import BlockStash
+from .blockstash import BlockStash, anchor_ids
 from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue, Settings, load_catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
@@ -26,12 +26,13 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .model import Case
+from .navcache import NavKey, install_nav_cache
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import sanitize_html, unsafe_settings
 from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
-from .workers import BuildWorkers
+from .workers import TEMPLATE_EVENTS, BuildWorkers, alone_on
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -75,6 +76,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.dirty = False
         #: Worker processes rendering pages beside MkDocs (see workers.py).
         self.workers = BuildWorkers(self, None, serving=False, dirty=False)
+        #: The nav's markup reused across pages outside the nav (navcache.py), if this build caches it.
+        self.nav_key: NavKey | None = None
         #: Under ``mkdocs serve``: the search index being built after the pages, while they are served.
         self.background: BackgroundIndex | None = None
         self.catalogue: Catalogue | None = None
@@ -93,6 +96,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.page_citations: dict[str, list[str]] = {}
         #: Generated HTML blocks, kept out of the Markdown parser and put back in on_page_content.
         self.blocks = BlockStash()
+        #: The anchors of /bibliography/'s list of entries (a generated block), one per entry.
+        self.bibliography_anchors: set[str] = set()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -109,6 +114,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.case_citations = {}
         self.page_citations = {}
         self.blocks = BlockStash()
+        self.bibliography_anchors = set()
         self.workers.close()
         self.workers = BuildWorkers(self, self.config.workers, serving=self.serving, dirty=self.dirty)
         self.root = Path(config.config_file_path or ".").resolve().parent
@@ -256,9 +262,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
         """``/bibliography/``, with "Cited by" links to the cases, briefs and pages this build has."""
         assert self.catalogue is not None
+        def block(html: str) -> str:
+            # The list of entries skips the Markdown parser; MkDocs still learns its anchors (links to #key).
+            self.bibliography_anchors = anchor_ids(html)
+            return self.blocks(html)
         return bibliography_page(
             self.catalogue, self._settings(), lambda src: files.get_file_from_path(src) is not None,
-            directory_urls=config.use_directory_urls,
+            directory_urls=config.use_directory_urls, block=block,
         )
 
     def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
@@ -283,6 +293,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return nav
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Before the workers fork, so that each has the cache (and fills its own copy).
+        self.nav_key = install_nav_cache(env, config, str(TEMPLATES), cache=alone_on(self, config, TEMPLATE_EVENTS))
         self.workers.start_templates(env, config, files)
         return env
 
@@ -344,6 +356,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.workers.close()
+        if self.nav_key is not None:
+            log.debug(f"casebook: nav and tabs rendered {self.nav_key.rendered} time(s) for "
+                      f"{self.nav_key.asked} page(s) in this process")
         if not self.config.search_index:
             return
         if self.serving and not self.dirty:
@@ -360,6 +375,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             return done
         # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
         html = self.blocks.restore(html)
+        if page.file.src_uri == BIBLIOGRAPHY_PAGE and self.bibliography_anchors:
+            page.present_anchor_ids = (page.present_anchor_ids or set()) | self.bibliography_anchors
         if page.file.src_uri in self.contributed:
             return sanitize_html(html)
         return html

@@ -39,6 +39,12 @@ DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be i
 AUTO_WORKERS_MIN_PAGES = 100
 
 
+def alone_on(plugin: Any, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
+    """Whether ``plugin`` is the only one with a hook on each of ``events``."""
+    return all(getattr(method, "__self__", None) is plugin
+               for event in events for method in config.plugins.events.get(event, []))
+
+
 @dataclass
 class Rendered:
     """What rendering a page leaves on it (MkDocs 1.6 ``Page.render`` and ``on_page_content``)."""
@@ -105,10 +111,6 @@ class BuildWorkers:
             self.count = default_workers() if pages >= AUTO_WORKERS_MIN_PAGES else 0
         return self.count
 
-    def _alone_on(self, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
-        return all(getattr(method, "__self__", None) is self.plugin
-                   for event in events for method in config.plugins.events.get(event, []))
-
     # --- References -------------------------------------------------------------------------------
 
     def format_beside(self, bib: Bibliography | None) -> RenderPool | None:
@@ -136,7 +138,7 @@ class BuildWorkers:
         self.close()
         self.nav = nav
         pages = [file.src_uri for file in files.documentation_pages()]
-        if self.size(len(pages)) and self._alone_on(config, PAGE_EVENTS):
+        if self.size(len(pages)) and alone_on(self.plugin, config, PAGE_EVENTS):
             self.pool = RenderPool(pages, lambda src_uri: self._render(src_uri, config, files), self.count)
 
     def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
@@ -179,7 +181,7 @@ class BuildWorkers:
     def start_templates(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """At on_env: every page is HTML now; workers that put pages into the template, from the last."""
         self.close()
-        if not self.count or not self._alone_on(config, PAGE_EVENTS + TEMPLATE_EVENTS):
+        if not self.count or not alone_on(self.plugin, config, PAGE_EVENTS + TEMPLATE_EVENTS):
             return
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
         doc_files = files.documentation_pages(inclusion=inclusion)
