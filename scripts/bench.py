@@ -626,7 +626,7 @@ def targets(data: dict[str, Any]) -> list[dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="100,1000,2000", help="numbers of cases (default 100,1000,2000)")
-    parser.add_argument("--reps", default="2,2,1", help="repetitions for each size (default 2,2,1)")
+    parser.add_argument("--reps", default="2,3,1", help="repetitions for each size (default 2,3,1)")
     parser.add_argument("--bib-sizes", default="1000,5000", help="bibliography entries to format (default 1000,5000)")
     parser.add_argument("--serve-n", type=int, default=1000,
                         help="cases for the serve-style rebuild (default 1000; 0: skip)")
