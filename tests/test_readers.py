@@ -253,6 +253,10 @@ def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp
     summary = html.unescape(case_html.split('class="cb-summary">', 1)[1].split("<", 1)[0])
     title = html.unescape(case_html.split('id="case-title">', 1)[1].split("<", 1)[0])
     assert title in content and summary in content and related not in content
+    # Listings that name the case (the table of /cases/, the matrix and its key) are not results for it.
+    for listing in ("cases/index.html", "matrix/index.html"):
+        assert title in (built / listing).read_text("utf-8")
+    assert [url for url, text in fragments.items() if title in text] == ["/cases/gt-health-results/"]
     copy = tmp_path / "copy"
     shutil.copytree(built, copy, ignore=shutil.ignore_patterns("pagefind"))
     assert run_pagefind(copy) == []
@@ -262,3 +266,20 @@ def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp
 
 def test_no_file_of_the_real_repository_needs_mkdocs_search() -> None:
     assert "- search" not in (REPO / "mkdocs.yml").read_text()
+
+
+def test_bibliography_entries_are_searchable_but_not_the_cases_that_cite_them(tmp_path: Path) -> None:
+    from test_parallel import corpus
+
+    site = corpus(tmp_path / "site", 0)
+    result = build(site)
+    assert result.returncode == 0, result.stderr[-2000:]
+    page = (site / "site/bibliography/index.html").read_text("utf-8")
+    cited_by = html.unescape(page.split('class="cb-cited-by">Cited by: <a', 1)[1].split(">", 1)[1].split("<", 1)[0])
+    entry = html.unescape(page.split('class="cb-ref">', 1)[1].split("<", 1)[0]).strip()
+    fragments = {}
+    for path in (site / "site/pagefind/fragment").iterdir():
+        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        fragments[record["url"]] = record["content"]
+    assert entry and entry[:40] in fragments["/bibliography/"]
+    assert cited_by and cited_by not in fragments["/bibliography/"]

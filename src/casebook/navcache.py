@@ -3,11 +3,11 @@
 Material renders the whole nav (the drawer and the tabs) into every page. For a page no nav entry
 marks active, that markup depends on the page only through the links to the nav's entries, which
 are relative to the page: every case page of a site (``cases/<slug>/``) gets the same bytes. The
-plugin's ``partials/nav.html`` and ``partials/tabs.html`` ask ``key`` for such a page and keep the
-markup Material's own partial rendered for the first page with that key; a page in the nav (an
-active entry), or any page when another plugin has a hook on templates (it may change what they
-see), is rendered by Material's partial every time. At 1,000 synthetic cases this saves about a
-third of the time pages spend in the theme's template.
+plugin's ``partials/nav.html`` and ``partials/tabs.html`` (through ``partials/casebook-nav-cache.html``)
+ask ``NavKey`` for such a page and keep the markup Material's own partial rendered for the first page
+with that key; a page in the nav (an active entry), or any page when another plugin has a hook on
+templates (it may change what they see), is rendered by Material's partial every time. At 1,000
+synthetic cases this halves the time pages spend in the theme's template.
 """
 
 from __future__ import annotations
