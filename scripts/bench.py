@@ -19,7 +19,7 @@ It also times ``casebook validate`` on N cases, bibliography formatting at M = 1
 entries, and a ``mkdocs serve``-style rebuild after editing one case, with a profile
 showing whether any time goes to pybtex.
 
-    make bench                        # the whole run (about 11 minutes on 2 cores)
+    make bench                        # the whole run (about 12 minutes on 2 cores)
     python scripts/bench.py --sizes 1000 --reps 1 --only-builds            # the four builds, once
     python scripts/bench.py --sizes 1000 --variants plugin,plain_search    # (a) against (b) only
     python scripts/bench.py --quick   # small sizes, to check the harness
