@@ -22,6 +22,7 @@ from casebook.validate import published_schema
 from casebook.worldmap import geometry, map_table, world_map_svg
 from conftest import REPO, build, casebook, make_site
 from readers_fixture import BODY_WORD, EXTRA_CASES
+from test_parallel import corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -229,6 +230,13 @@ def test_build_publishes_data_feed_explorer_and_search_index(built: Path) -> Non
     assert 'id="cb-search-input"' in case_html
 
 
+def fragment_contents(site_dir: Path) -> dict[str, str]:
+    """Each indexed page's text in the Pagefind bundle of ``site_dir``, by URL."""
+    records = (json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+               for path in (site_dir / "pagefind" / "fragment").iterdir())
+    return {record["url"]: record["content"] for record in records}
+
+
 def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp_path: Path) -> None:
     def bundle(site_dir: Path) -> dict[str, bytes]:
         folder = site_dir / "pagefind"
@@ -239,11 +247,7 @@ def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp
     assert BODY_WORD.encode() in text
     assert b"zanzibarquux" not in text and b"Draft fixture case" not in text
     # Generated parts search does not need are left out; titles, summaries and bodies stay (searchindex.py).
-    fragments = {
-        record["url"]: record["content"]
-        for record in (json.loads(gzip.decompress(v)[len(b"pagefind_dcd"):]) for k, v in index.items()
-                       if k.startswith("fragment/"))
-    }
+    fragments = fragment_contents(built)
     case_html = (built / "cases/gt-health-results/index.html").read_text("utf-8")
     content = fragments["/cases/gt-health-results/"]
     assert "@misc{casebook-" in case_html and 'class="cb-list"' in case_html and "Guatemala</a>" in case_html
@@ -269,17 +273,12 @@ def test_no_file_of_the_real_repository_needs_mkdocs_search() -> None:
 
 
 def test_bibliography_entries_are_searchable_but_not_the_cases_that_cite_them(tmp_path: Path) -> None:
-    from test_parallel import corpus
-
     site = corpus(tmp_path / "site", 0)
     result = build(site)
     assert result.returncode == 0, result.stderr[-2000:]
     page = (site / "site/bibliography/index.html").read_text("utf-8")
     cited_by = html.unescape(page.split('class="cb-cited-by">Cited by: <a', 1)[1].split(">", 1)[1].split("<", 1)[0])
     entry = html.unescape(page.split('class="cb-ref">', 1)[1].split("<", 1)[0]).strip()
-    fragments = {}
-    for path in (site / "site/pagefind/fragment").iterdir():
-        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-        fragments[record["url"]] = record["content"]
+    fragments = fragment_contents(site / "site")
     assert entry and entry[:40] in fragments["/bibliography/"]
     assert cited_by and cited_by not in fragments["/bibliography/"]

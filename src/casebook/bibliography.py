@@ -932,8 +932,8 @@ def bibliography_markdown(
     """The ``/bibliography/`` page: every entry sorted by author and year, anchored by its key.
 
     ``cited_by`` maps a key to ``(page title, relative href)`` pairs, already in display order. ``block``
-    turns the list (one HTML block) into the Markdown that stands for it (``blockstash.py``); the list's
-    anchors are then the entries' keys, ``bib.keys``.
+    turns the list (one HTML block) into the Markdown that stands for it (``blockstash.py``); MkDocs then
+    no longer sees the entries' anchors, which the caller registers (``blockstash.anchor_ids``).
     """
     rows = []
     for entry in bib.sorted_entries():

@@ -60,8 +60,7 @@ def install_nav_cache(env: Any, config: MkDocsConfig, own_templates: str, *, cac
     """Make the theme's own partials reachable past the plugin's, and (if ``cache``) the cache the plugin's use."""
     theme_dirs = [d for d in config.theme.dirs if d != own_templates]
     env.loader = ChoiceLoader([env.loader, PrefixLoader({THEME_PREFIX: FileSystemLoader(theme_dirs)})])
-    if not cache:
-        env.globals.pop("casebook_nav_key", None)
+    if not cache:  # each build has a new environment: without the key, the partials render Material's own
         return None
     key = NavKey(config)
     env.globals["casebook_nav_key"] = key
