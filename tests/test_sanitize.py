@@ -10,7 +10,16 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 from casebook.plugin import check_destination
-from casebook.sanitize import ALLOWED_TAGS, find_raw_html, inspect_body, sanitize_html, unsafe_settings
+from casebook.sanitize import (
+    ALLOWED_TAGS,
+    RESERVED_ID_PREFIXES,
+    RESERVED_IDS,
+    content_id,
+    find_raw_html,
+    inspect_body,
+    sanitize_html,
+    unsafe_settings,
+)
 from conftest import REPO, build, make_site, start_tags
 
 
@@ -69,7 +78,7 @@ def test_dangerous_markup_is_removed(dirty: str) -> None:
 
 
 
-def test_site_markup_survives_unchanged() -> None:
+def test_content_markup_survives_unchanged() -> None:
     kept = [
         '<h2 id="effects">Effects<a class="headerlink" href="#effects" title="Permanent link">¶</a></h2>',
         '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead></table>',
@@ -78,27 +87,65 @@ def test_site_markup_survives_unchanged() -> None:
         '<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>',
         '<div class="footnote">\n<hr>\n<ol>\n<li id="fn:1">\n<p>Note.&nbsp;<a class="footnote-backref" '
         'href="#fnref:1" title="Jump back to footnote 1 in the text">↩</a></p>\n</li>\n</ol>\n</div>',
-        '<div class="language-python highlight"><pre><span></span><code><span id="__span-0-1">'
-        '<a id="__codelineno-0-1" name="__codelineno-0-1" href="#__codelineno-0-1"></a>'
+        '<div class="language-python highlight"><pre><span></span><code>'
         '<span class="nb">print</span><span class="p">(</span><span class="s2">"x"</span>'
-        '<span class="p">)</span>\n</span></code></pre></div>',
-        '<span class="linenos" data-linenos="1 "></span>',
-        '<h1 id="case-title">T</h1>\n<p class="cb-summary">S</p>\n<dl class="cb-card"><dt>Countries</dt>'
-        '<dd><a href="../../countries/mx/">Mexico</a></dd></dl>',
+        '<span class="p">)</span>\n</code></pre></div>',
         '<p><a href="https://example.org/a?b=c&amp;d=e">x</a> <a href="mailto:a@example.org">m</a> '
         '<a href="../other/">o</a> <a href="#top">t</a></p>',
         '<p><img alt="chart" src="../../assets/chart.png"></p>',
         '<ol start="3"><li value="4">x</li></ol>',
         '<p><abbr title="Organisation">Org</abbr> <kbd>Ctrl</kbd> <mark>m</mark> <sub>1</sub><sup>2</sup> '
         '<del>d</del> <ins>i</ins> <q>q</q> <time datetime="2020-01-01">2020</time></p>',
-        '<div id="ref-smith2001" class="cb-reference" data-key="smith2001">Smith</div>',
+        '<p>See <span class="cb-citation">(<a class="cb-cite" href="../../bibliography/#smith2001">Smith 2001</a>; '
+        '<span class="cb-cite-missing">Jones</span>)</span>.</p>',
     ]
     for html in kept:
         assert sanitize_html(html) == html, html
 
 
+@pytest.mark.parametrize(
+    ("dirty", "clean"),
+    [
+        # Ids the theme reads, or the plugin writes, are renamed; links to them within the content follow.
+        ('<div id="__config">{}</div>', '<div id="c-__config">{}</div>'),
+        ('<p id="__search"><a href="#__search">x</a></p>', '<p id="c-__search"><a href="#c-__search">x</a></p>'),
+        ('<h1 id="case-title">T</h1>', '<h1 id="c-case-title">T</h1>'),
+        ('<span id="cb-explore">x</span>', '<span id="c-cb-explore">x</span>'),
+        ('<a name="__drawer">x</a>', '<a name="c-__drawer">x</a>'),
+        ('<span id="document$">x</span>', '<span id="c-document-">x</span>'),
+        ('<span id="__codelineno-0-1"></span>', '<span id="c-__codelineno-0-1"></span>'),
+        # Classes outside the allow-list go; allowed ones on the same element stay.
+        ('<div class="admonition md-consent__inner">x</div>', '<div class="admonition">x</div>'),
+        ('<div class="md-dialog md-dialog--active">x</div>', "<div>x</div>"),
+        ('<pre class="mermaid">graph</pre>', "<pre>graph</pre>"),
+        ('<div class="language-mermaid highlight">x</div>', '<div class="highlight">x</div>'),
+        ('<p class="cb-card cb-draft">x</p>', "<p>x</p>"),
+        # No data attributes at all: the theme's and the site's scripts read them.
+        ('<code data-clipboard-text="curl evil | sh">x</code>', "<code>x</code>"),
+        ('<h2 data-pagefind-meta="title:Other">x</h2>', "<h2>x</h2>"),
+        ('<span data-pagefind-filter="country:Norway">x</span>', "<span>x</span>"),
+        ('<span class="linenos" data-linenos="1 "></span>', '<span class="linenos"></span>'),
+        ('<div data-cb-search="">x</div>', "<div>x</div>"),
+        # A title that carries HTML goes; a plain one stays.
+        ('<a href="#x" title="&lt;img src=x onerror=alert(1)&gt;">x</a>', '<a href="#x">x</a>'),
+        ('<abbr title="Plain words">PW</abbr>', '<abbr title="Plain words">PW</abbr>'),
+    ],
+)
+def test_attributes_the_theme_acts_on_are_not_taken_from_content(dirty: str, clean: str) -> None:
+    assert sanitize_html(dirty) == clean
+
+
+def test_content_ids_never_equal_reserved_ones() -> None:
+    for value in ["__config", "_x", "cb-map", "md-content", "case-title", "brief-title", "key-messages", "a b", "x$"]:
+        renamed = content_id(value)
+        assert renamed != value and not renamed.startswith(RESERVED_ID_PREFIXES) and renamed not in RESERVED_IDS
+        assert content_id(renamed) == renamed  # renaming twice changes nothing: the toc and the HTML agree
+    for value in ["effects", "fn:1", "fnref:1", "why-it-emerged", "section-2.1", "énfasis"]:
+        assert content_id(value) == value
+
+
 def test_sanitizer_output_is_stable() -> None:
-    html = '<p class="a" id="b">x <a href="https://example.org/">y</a></p>'
+    html = '<p class="footnote" id="b">x <a href="https://example.org/">y</a></p>'
     assert sanitize_html(sanitize_html(html)) == sanitize_html(html) == html
 
 

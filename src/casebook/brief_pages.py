@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 
 from .bibliography import Bibliography, references_markdown
+from .blockstash import identity
 from .briefs import newest_first
 from .catalogue import Catalogue, case_citations
 from .model import Brief, Case
@@ -45,11 +46,13 @@ def human_date(iso: str) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def brief_references(brief: Brief, bibliography: Bibliography | None = None) -> str:
+def brief_references(
+    brief: Brief, bibliography: Bibliography | None = None, *, block: Callable[[str], str] = identity
+) -> str:
     """The brief's "References": the keys in ``brief.references`` and those cited inline in the body."""
     if bibliography is None:
         return ""
-    return references_markdown([c.key for c in case_citations(brief)], bibliography).lstrip("\n")
+    return references_markdown([c.key for c in case_citations(brief)], bibliography, block=block).lstrip("\n")
 
 
 def brief_header(brief: Brief) -> str:
@@ -80,10 +83,16 @@ def brief_cases(brief: Brief, cases: Mapping[str, Case], *, base: str = "../") -
     return "\n".join(lines) + "\n"
 
 
-def brief_markdown(brief: Brief, cases: Mapping[str, Case], bibliography: Bibliography | None = None) -> str:
-    """The Markdown source of ``briefs/<slug>.md``: header and key messages, cases, body, references."""
-    parts = [brief_header(brief), brief_cases(brief, cases), brief.body.strip("\n") + "\n"]
-    references = brief_references(brief, bibliography)
+def brief_markdown(
+    brief: Brief, cases: Mapping[str, Case], bibliography: Bibliography | None = None, *,
+    block: Callable[[str], str] = identity,
+) -> str:
+    """The Markdown source of ``briefs/<slug>.md``: header and key messages, cases, body, references.
+
+    ``block`` turns the generated HTML (header, references) into what the Markdown holds (``blockstash.py``).
+    """
+    parts = [block(brief_header(brief)), brief_cases(brief, cases), brief.body.strip("\n") + "\n"]
+    references = brief_references(brief, bibliography, block=block)
     if references:
         parts.append(references)
     return "\n".join(parts)
@@ -133,7 +142,9 @@ def published_or_all(catalogue: Catalogue, *, include_drafts: bool) -> list[Brie
     return [b for b in catalogue.briefs if include_drafts or not b.is_draft]
 
 
-def brief_site_pages(catalogue: Catalogue, *, include_drafts: bool, index: bool = True) -> list[SitePage]:
+def brief_site_pages(
+    catalogue: Catalogue, *, include_drafts: bool, index: bool = True, block: Callable[[str], str] = identity
+) -> list[SitePage]:
     """A page per brief (drafts only if ``include_drafts``) and, if ``index``, the list of briefs.
 
     Sorted by source path. Without ``index`` (a hand-written ``briefs/index.md`` exists), the list goes
@@ -143,7 +154,8 @@ def brief_site_pages(catalogue: Catalogue, *, include_drafts: bool, index: bool 
     cases = {c.slug: c for c in catalogue.cases}
     bib = catalogue.bibliography
     pages = [
-        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases, bib), edit_path=b.path) for b in briefs
+        SitePage(f"briefs/{b.slug}.md", b.title, brief_markdown(b, cases, bib, block=block), edit_path=b.path)
+        for b in briefs
     ]
     if index:
         pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs), in_nav=True))

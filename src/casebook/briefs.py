@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from .frontmatter import Document
+from .markdownsetup import MarkdownSetup
 from .model import Brief, Case
 from .problems import Problem, error, warning
 from .taxonomy import suggest
-from .validate import PLACEHOLDER, date_problems, schema_problems
+from .validate import PLACEHOLDER, date_problems, markup_problems, schema_problems
 
 
 def _case_problems(
@@ -62,6 +63,7 @@ def validate_brief(
     cases: Mapping[str, Case],
     case_files: Collection[str],
     cases_dir: str = "cases",
+    setup: MarkdownSetup | None = None,
 ) -> tuple[Brief | None, list[Problem]]:
     """Check one parsed brief; ``cases`` are the valid cases by slug, ``case_files`` every case file's slug.
 
@@ -71,6 +73,7 @@ def validate_brief(
         return None, list(doc.problems)
     problems = schema_problems(doc, "brief", checked_elsewhere=("cases",)) + date_problems(doc, "date")
     problems += _case_problems(doc, cases, case_files, cases_dir) + _placeholder_problems(doc)
+    problems += markup_problems(doc, setup)
     if any(p.is_error for p in problems):
         return None, problems
     brief = Brief(

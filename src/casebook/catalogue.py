@@ -10,6 +10,7 @@ from .briefs import validate_brief
 from .citations import Citation, scan_citations
 from .frontmatter import Document, read_document
 from .loader import check_given_path, discover, read_case_file
+from .markdownsetup import MarkdownSetup
 from .model import Brief, Case
 from .problems import Problem, sort_problems
 from .taxonomy import Taxonomy, load_taxonomy
@@ -26,6 +27,8 @@ class Settings:
     bibliography: str = "bibliography.bib"
     briefs_dir: str = "briefs"
     docs_dir: str = "docs"
+    #: The Markdown extensions the site renders with: bodies are checked as they will be parsed.
+    markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
 
 
 @dataclass
@@ -86,21 +89,23 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown)
     problems += found
     catalogue.cases = cases
     if brief_targets:
         if paths is not None:
             # Briefs are checked against every case, even when only some files were named.
             case_files, _ = discover(settings.root, settings.cases_dir)
-            known, _ = _load_cases([(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy)
+            known, _ = _load_cases(
+                [(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy, setup=settings.markdown
+            )
         else:
             known = catalogue.cases
         by_slug = {c.slug: c for c in known}
         case_slugs = {f.stem for f in case_files}
         for path, display in brief_targets:
             doc = read_case_file(path, display)
-            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir)
+            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, settings.markdown)
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)
@@ -185,13 +190,14 @@ def _check_bibliography(
 
 
 def _load_cases(
-    targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None
+    targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None,
+    setup: MarkdownSetup | None = None,
 ) -> tuple[list[Case], list[Problem]]:
     problems: list[Problem] = []
     cases: list[Case] = []
     for path, display in targets:
         doc = read_case_file(path, display)
-        case, found = validate_document(doc, path.stem, taxonomy)
+        case, found = validate_document(doc, path.stem, taxonomy, setup)
         problems += found
         if case is not None:
             cases.append(case)

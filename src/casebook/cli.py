@@ -12,6 +12,7 @@ from . import __version__
 from .bibliography import UNCITED
 from .catalogue import Settings, load_catalogue
 from .loader import slug_problem
+from .markdownsetup import read_markdown_setup
 from .problems import format_github, format_json, safe_text
 from .taxonomy import country_codes, load_taxonomy, suggest
 from .validate import SECTIONS, published_schema
@@ -29,7 +30,7 @@ def _find_root(start: Path) -> Path:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    settings = Settings(root=root)
+    settings = Settings(root=root, markdown=read_markdown_setup(root))
     paths = [Path(p) for p in args.paths] if args.paths else None
     if paths is not None:
         expanded: list[Path] = []
@@ -105,7 +106,7 @@ def _skeleton(slug: str, args: argparse.Namespace) -> str:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    settings = Settings(root=root)
+    settings = Settings(root=root, markdown=read_markdown_setup(root))
     target = root / settings.cases_dir / f"{args.slug}.md"
     display = f"{settings.cases_dir}/{args.slug}.md"
     problems: list[str] = []
@@ -163,7 +164,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"casebook export: {safe_text(str(site_src))} exists and was not written by 'casebook export'; "
               "move it away or give another --out folder", file=sys.stderr)
         return 1
-    catalogue = load_catalogue(Settings(root=root))
+    catalogue = load_catalogue(Settings(root=root, markdown=read_markdown_setup(root)))
     # As in 'validate': entries nothing cites are legitimate, and listed only by 'validate --uncited'.
     for problem in catalogue.problems:
         if problem.code != UNCITED:

@@ -25,10 +25,11 @@ from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
+from .markdownsetup import MarkdownSetup
 from .model import Case
 from .navcache import NavKey, install_nav_cache
 from .readers import UNINDEXED, generated_files, with_map
-from .sanitize import sanitize_html, unsafe_settings
+from .sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
 from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME
@@ -74,6 +75,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
     def __init__(self) -> None:
         self.serving = False
         self.dirty = False
+        self.markdown = MarkdownSetup()
         #: Worker processes rendering pages beside MkDocs (see workers.py).
         self.workers = BuildWorkers(self, None, serving=False, dirty=False)
         #: The nav's markup reused across pages outside the nav (navcache.py), if this build caches it.
@@ -135,6 +137,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)
         ]
         config.markdown_extensions.append(CitationExtension(self.citation_state))
+        #: The extensions MkDocs renders with (our citation extension aside): the validator parses the same way.
+        self.markdown = MarkdownSetup(
+            tuple(e for e in config.markdown_extensions if isinstance(e, str)),
+            {name: dict(options) for name, options in config.mdx_configs.items()},
+        )
         self.discussion = Discussion.from_options(self.config.discussion)
         for message in check_discussion(self.discussion):
             raise PluginError(f"casebook: {message}")
@@ -166,6 +173,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             bibliography=self.config.bibliography,
             briefs_dir=self.config.briefs_dir,
             docs_dir=self.docs_prefix or "docs",
+            markdown=self.markdown,
         )
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -205,7 +213,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             self.citation_state.labels = bib.labels()
         # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
         own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
-        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index)
+        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index, block=self.blocks)
         if own_index:
             self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
         cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
@@ -373,12 +381,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         done = self.workers.put_back(page, files)
         if done is not None:
             return done
-        # Generated blocks go back in first: a contributed page's HTML is then sanitized whole, as before.
+        if page.file.src_uri in self.contributed:
+            # The contributor's part only: the generated blocks (placeholders until restored) carry the
+            # classes, ids and data attributes of the site's own markup, which content may never set.
+            html = sanitize_html(html)
+            rename_toc_ids(page.toc)
+            if page.present_anchor_ids is not None:
+                page.present_anchor_ids = {content_id(anchor) for anchor in page.present_anchor_ids}
         html = self.blocks.restore(html)
         if page.file.src_uri == BIBLIOGRAPHY_PAGE and self.bibliography_anchors:
             page.present_anchor_ids = (page.present_anchor_ids or set()) | self.bibliography_anchors
-        if page.file.src_uri in self.contributed:
-            return sanitize_html(html)
         return html
 
     def on_page_context(self, context: Any, *, page: Page, config: MkDocsConfig, nav: Any) -> Any:

@@ -14,9 +14,10 @@ import fastjsonschema
 
 from .frontmatter import Document
 from .frontmatter import Path as KeyPath
+from .markdownsetup import MarkdownSetup
 from .model import Case, Record
 from .problems import Problem, error, warning
-from .sanitize import inspect_body
+from .sanitize import ADMONITION_TYPES, inspect_body
 from .taxonomy import Taxonomy, country_codes, suggest
 
 if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled schema: most runs never need it
@@ -254,7 +255,7 @@ def headings(body: str, level: int = 2) -> list[tuple[int, str]]:
     return found
 
 
-def _body_problems(doc: Document) -> list[Problem]:
+def _body_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Problem]:
     problems: list[Problem] = []
     kind = doc.meta.get("type")
     if kind in ("practice", "in-depth"):
@@ -284,7 +285,7 @@ def _body_problems(doc: Document) -> list[Problem]:
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
-    problems += _raw_html_problems(doc)
+    problems += markup_problems(doc, setup)
     for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
@@ -314,10 +315,19 @@ def word_count(text: str) -> int:
     return marks.count(b" x") + marks.startswith(b"x")
 
 
-def _raw_html_problems(doc: Document) -> list[Problem]:
+def markup_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Problem]:
+    """Raw HTML, images from other sites and admonition types outside the allow-list, in a case or brief body."""
     problems: list[Problem] = []
     reported: set[int] = set()
-    findings = inspect_body(doc.body)
+    findings = inspect_body(doc.body, setup)
+    for kind in findings.unknown_types:
+        problems.append(
+            error(
+                doc.path, doc.body_line + kind.line - 1, "E121",
+                f"unknown admonition type '{kind.fragment}': use one of {', '.join(sorted(ADMONITION_TYPES))} "
+                "(other words would borrow the theme's own styles)",
+            )
+        )
     for image in findings.external_images:
         problems.append(
             warning(
@@ -362,12 +372,17 @@ def _placeholder_paths(value: Any, path: KeyPath, found: list[KeyPath]) -> list[
     return found
 
 
-def validate_document(doc: Document, slug: str, taxonomy: Taxonomy) -> tuple[Case | None, list[Problem]]:
-    """Check one parsed file; a :class:`Case` is returned only when it has no errors."""
+def validate_document(
+    doc: Document, slug: str, taxonomy: Taxonomy, setup: MarkdownSetup | None = None
+) -> tuple[Case | None, list[Problem]]:
+    """Check one parsed file; a :class:`Case` is returned only when it has no errors.
+
+    ``setup`` is the site's Markdown extensions (``mkdocs.yml``): the body is parsed as the build parses it.
+    """
     if doc.problems:
         return None, list(doc.problems)
     problems = schema_problems(doc) + _vocabulary_problems(doc, taxonomy) + _period_problems(doc)
-    problems += _body_problems(doc)
+    problems += _body_problems(doc, setup)
     if any(p.is_error for p in problems):
         return None, problems
     case = Case(
