@@ -47,6 +47,11 @@ class Discussion:
     def enabled(self) -> bool:
         return self.provider is not None
 
+    @property
+    def script_origin(self) -> str | None:
+        """The origin whose script (and frame) the discussion widget needs, if any."""
+        return "https://giscus.app" if self.provider == "giscus" else None
+
     @classmethod
     def from_options(cls, options: Any) -> Discussion:
         def get(key: str, default: Any = None) -> Any:

@@ -25,6 +25,7 @@ from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
+from .csp import unsafe_theme_settings, with_policy
 from .markdownsetup import MarkdownSetup
 from .model import Case
 from .navcache import NavKey, install_nav_cache
@@ -128,6 +129,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "remove it from mkdocs.yml"
             )
         self._check_site_dir(config)
+        unsafe_theme = unsafe_theme_settings(
+            [str(f) for f in config.theme.get("features", []) or []],
+            dict(config.extra or {}),
+            list(config.mdx_configs.get("pymdownx.superfences", {}).get("custom_fences", []) or []),
+            [str(s) for s in config.extra_javascript],
+        )
+        if unsafe_theme:
+            raise PluginError(
+                "casebook: mkdocs.yml turns on what would let page text run as script or load outside code: "
+                + "; ".join(unsafe_theme) + ". Remove it (see CONTRIBUTING.md, Security)."
+            )
         if "tables" in config.markdown_extensions:
             # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
             config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
@@ -307,8 +319,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Each page's Content-Security-Policy (not under ``mkdocs serve``: its live-reload script is inline)."""
         self.workers.written(page)
-        return output
+        if self.serving:
+            return output
+        return with_policy(output, discussion_origin=self.discussion.script_origin)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The 404 page gets the same policy as the others."""
+        if self.serving or not template_name.endswith(".html"):
+            return output_content
+        return with_policy(output_content, discussion_origin=self.discussion.script_origin)
 
     def on_build_error(self, *, error: Exception) -> None:
         self.workers.close()
