@@ -282,3 +282,20 @@ def test_bibliography_entries_are_searchable_but_not_the_cases_that_cite_them(tm
     fragments = fragment_contents(site / "site")
     assert entry and entry[:40] in fragments["/bibliography/"]
     assert cited_by and cited_by not in fragments["/bibliography/"]
+
+
+def test_a_mostly_european_catalogue_gets_a_map_of_europe_first() -> None:
+    from casebook.worldmap import europe_view, map_block
+
+    european = {"NO": 3, "EE": 3, "GB": 4, "IT": 2, "ES": 1, "FR": 2, "MX": 1, "GT": 1}
+    view = europe_view(european)
+    assert view is not None
+    x0, y0, x1, y1 = view
+    # The mainlands of Portugal/Spain in the west to Estonia/Finland in the east; not French Guiana.
+    assert 440 < x0 < 480 and 560 < x1 < 620 and y1 - y0 < 130, view
+    block = map_block(european, lambda code: f"{code.lower()}/")
+    assert block.index('aria-label="Cases by country in Europe"') < block.index('aria-label="Cases by country"')
+    assert block.count("<svg") == 2 and 'href="mx/"' in block.split("</figure>")[1]
+    # Half the cases or more outside Europe: the world map alone.
+    assert europe_view({"MX": 2, "NO": 1, "GT": 1}) is None
+    assert map_block({"MX": 2, "NO": 1, "GT": 1}, lambda code: code).count("<svg") == 1

@@ -323,13 +323,19 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.workers.written(page)
         if self.serving:
             return output
-        return with_policy(output, discussion_origin=self.discussion.script_origin)
+        return with_policy(output, discussion_origin=self._discussion_origin(output))
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The 404 page gets the same policy as the others."""
         if self.serving or not template_name.endswith(".html"):
             return output_content
-        return with_policy(output_content, discussion_origin=self.discussion.script_origin)
+        return with_policy(output_content)
+
+    def _discussion_origin(self, output: str) -> str | None:
+        # Only pages that embed the widget (templates/partials/comments.html) let its origin in. Content
+        # cannot write a <script> tag: the sanitizer removes it, and its text is escaped.
+        origin = self.discussion.script_origin
+        return origin if origin and f'<script src="{origin}/' in output else None
 
     def on_build_error(self, *, error: Exception) -> None:
         self.workers.close()

@@ -98,6 +98,20 @@ class TermIndex:
                 self.policy_areas.setdefault(term, []).append(case.slug)
 
 
+def first_sentence(summary: str, limit: int = 240) -> str:
+    """The summary's first sentence (for short listings), or the whole summary if that is short already.
+
+    A sentence ends at ". " followed by a capital letter; a first sentence over ``limit`` characters is cut at
+    a word and ends with "…".
+    """
+    ends = (i + 1 for i in range(len(summary) - 2) if summary[i:i + 2] == ". " and summary[i + 2].isupper())
+    end = next(ends, len(summary))
+    sentence = summary[:end]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def related_cases(
     case: Case, cases: Sequence[Case], limit: int = RELATED, index: TermIndex | None = None
 ) -> list[tuple[Case, list[str], list[str]]]:
@@ -164,21 +178,26 @@ class SiteBuilder:
         klass = f' class="{attr(cls)}"' if cls else ""
         return f'<a{klass} href="{attr(self.links.href(from_src, to_src))}">{text(label)}</a>'
 
-    def entry(self, from_src: str, case: Case, note: str = "", *, summary: bool = True, tags: str = "") -> str:
-        """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false), then
-        ``tags`` (HTML)."""
+    def entry(
+        self, from_src: str, case: Case, note: str = "", *, summary: bool = True, tags: str = "", short: bool = False
+    ) -> str:
+        """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false; only its
+        first sentence if ``short``), then ``tags`` (HTML)."""
         draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
         countries = ", ".join(country_name(c) for c in case.countries)
         extra = f'<p class="cb-entry__note">{text(note)}</p>' if note else ""
         return (
             f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
             f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
-            + (f'<p class="cb-entry__summary">{text(case.summary)}</p>' if summary else "")
+            + (f'<p class="cb-entry__summary">{text(first_sentence(case.summary) if short else case.summary)}</p>'
+               if summary else "")
             + f"{extra}{tags}</li>"
         )
 
-    def listing(self, from_src: str, cases: Iterable[Case], notes: dict[str, str] | None = None) -> str:
-        items = [self.entry(from_src, case, (notes or {}).get(case.slug, "")) for case in cases]
+    def listing(
+        self, from_src: str, cases: Iterable[Case], notes: dict[str, str] | None = None, *, short: bool = False
+    ) -> str:
+        items = [self.entry(from_src, case, (notes or {}).get(case.slug, ""), short=short) for case in cases]
         if not items:
             return '<p class="cb-empty">No published case yet.</p>\n'
         return self.block('<ul class="cb-list">\n' + "\n".join(items) + "\n</ul>\n")
@@ -468,7 +487,7 @@ class SiteBuilder:
         )
         return (
             "## The catalogue\n\n" + counts + "\n"
-            "## Newest cases\n\n" + self.listing(src, newest(self.cases)) + "\n"
+            "## Newest cases\n\n" + self.listing(src, newest(self.cases), short=True) + "\n"
             "## Browse\n\n"
             "- [All cases](cases/index.md): a table to sort by title, country, mechanism, period or type\n"
             "- [By country](countries/index.md), grouped by region\n"

@@ -13,6 +13,7 @@ from html import escape
 from importlib import resources
 from typing import Any
 
+from .regions import region_of
 from .taxonomy import country_name
 
 #: Replaced by the map wherever it appears in a page's Markdown (the countries index, the explorer).
@@ -42,17 +43,86 @@ def _cases(count: int) -> str:
     return f"{count} case" + ("" if count == 1 else "s")
 
 
-def world_map_svg(counts: dict[str, int], href: Callable[[str], str], *, label: str = "Cases by country") -> str:
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in the map's projected coordinates
+
+
+def _ring_boxes(path: str) -> list[Box]:
+    """The bounding box of each ring of a path made of ``M x y``, relative ``l dx dy`` and ``z``."""
+    boxes: list[Box] = []
+    numbers: list[float] = []
+    command = ""
+
+    def close_ring() -> None:
+        if len(numbers) >= 2:
+            x, y = numbers[0], numbers[1]
+            xs, ys = [x], [y]
+            for i in range(2, len(numbers) - 1, 2):
+                x, y = x + numbers[i], y + numbers[i + 1]
+                xs.append(x)
+                ys.append(y)
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
+        numbers.clear()
+
+    for token in path.replace("M", " M ").replace("l", " l ").replace("z", " z ").split():
+        if token == "M":
+            close_ring()
+            command = token
+        elif token in ("l", "z"):
+            command = token
+        elif command in ("M", "l"):
+            numbers.extend(float(n) for n in token.split(","))
+    close_ring()
+    return boxes
+
+
+def _main_box(path: str) -> Box:
+    """The box of a country's largest ring: its mainland, not its overseas territories."""
+    return max(_ring_boxes(path), key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+
+
+def europe_view(counts: dict[str, int]) -> Box | None:
+    """The part of the map that shows the European countries with cases, when most cases are European.
+
+    The box spans the mainlands of those countries, padded, and never less than a region of a few countries
+    across, so that one country still shows its neighbours. ``None`` when half the cases or more are elsewhere.
+    """
+    shapes: dict[str, str] = geometry()["countries"]
+    european = [c for c, n in counts.items() if n > 0 and region_of(c).region == "Europe" and c in shapes]
+    total = sum(n for n in counts.values() if n > 0)
+    if not european or 2 * sum(counts[c] for c in european) <= total:
+        return None
+    boxes = [_main_box(shapes[c]) for c in european]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    width, height = max(x1 - x0, 40.0) * 1.15, max(y1 - y0, 30.0) * 1.15
+    width = max(width, height * 1.3)  # about the shape of the world view, so both read alike
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (round(cx - width / 2, 1), round(cy - height / 2, 1), round(cx + width / 2, 1), round(cy + height / 2, 1))
+
+
+def _intersects(a: Box, b: Box) -> bool:
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
+def world_map_svg(
+    counts: dict[str, int], href: Callable[[str], str], *, label: str = "Cases by country", view: Box | None = None
+) -> str:
     """An inline ``<svg>``: every country with cases is shaded and links to ``href(code)``.
 
     ``counts`` maps ISO alpha-2 codes to case counts; codes without a shape (small islands) are
-    still listed by :func:`map_table`, the map's text alternative.
+    still listed by :func:`map_table`, the map's text alternative. ``view`` shows only that part of the
+    map (and carries only the countries that reach into it).
     """
     data = geometry()
     shapes: dict[str, str] = data["countries"]
+    if view is not None:
+        shapes = {c: p for c, p in shapes.items() if any(_intersects(view, b) for b in _ring_boxes(p))}
     most = max(counts.values(), default=0)
+    box = data["viewBox"] if view is None else f"{view[0]} {view[1]} {round(view[2] - view[0], 1)} " \
+        f"{round(view[3] - view[1], 1)}"
+    modifier = "" if view is None else " cb-map--region"
     parts = [
-        f'<svg class="cb-map" viewBox="{data["viewBox"]}" role="group" aria-label="{escape(label)}" '
+        f'<svg class="cb-map{modifier}" viewBox="{box}" role="group" aria-label="{escape(label)}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for code in sorted(shapes):
@@ -85,12 +155,24 @@ def map_table(counts: dict[str, int], href: Callable[[str], str]) -> str:
 
 
 def map_block(counts: dict[str, int], href: Callable[[str], str]) -> str:
-    """Map, attribution and text alternative as one HTML block for a Markdown page."""
+    """Map, attribution and text alternative as one HTML block for a Markdown page.
+
+    When most cases are European, a map of Europe comes first (Europe is small on a world map) and the
+    world map follows it.
+    """
     data = geometry()
+    view = europe_view(counts)
+    europe = "" if view is None else (
+        '<figure class="cb-map-figure cb-map-figure--region">'
+        + world_map_svg(counts, href, label="Cases by country in Europe", view=view)
+        + "<figcaption>Europe</figcaption></figure>\n"
+    )
+    world = "The whole world. " if view is not None else ""
     return (
-        '<figure class="cb-map-figure">'
+        europe
+        + '<figure class="cb-map-figure">'
         + world_map_svg(counts, href)
-        + f'<figcaption>Shading: number of published cases. {escape(data["attribution"])}</figcaption>'
+        + f'<figcaption>{world}Shading: number of published cases. {escape(data["attribution"])}</figcaption>'
         + "</figure>\n<details class=\"cb-map-alt\"><summary>The map as a table</summary>\n"
         + map_table(counts, href)
         + "\n</details>\n"
