@@ -165,7 +165,7 @@ def test_feed_is_newest_first_with_stable_ids_and_escaped_text() -> None:
 
 def test_explorer_data_is_facets_and_listing_fields_only(catalogue) -> None:  # type: ignore[no-untyped-def]
     data = explorer_data(catalogue.cases, catalogue.taxonomy)
-    assert set(data["cases"][0]) == {"slug", "title", "summary", "url", "start", "end", "facets"}
+    assert set(data["cases"][0]) == {"slug", "title", "summary", "lede", "url", "start", "end", "facets"}
     facets = {f["key"]: f for f in data["facets"]}
     assert [v["id"] for v in facets["country"]["values"]] == ["GT", "MX", "DE", "NO"]  # Americas, then Europe
     assert facets["country"]["values"][0] == {"id": "GT", "label": "Guatemala", "group": "Americas"}

@@ -365,3 +365,14 @@ def test_matrix_puts_the_longer_list_down_the_rows(tmp_path: Path) -> None:
     assert head.startswith('<thead><tr><th scope="col">Country</th>') and "mechanisms/task-force/" in head
     assert matrix.count('<th scope="row"><a href="../countries/') == len(builder.countries)
     assert "a row per country, a column per mechanism" in matrix
+
+
+def test_short_listings_show_the_first_sentence_of_a_summary() -> None:
+    from casebook.model import first_sentence
+
+    assert first_sentence("First part. Second part.") == "First part."
+    assert first_sentence("Costs fell 2.5 per cent. Then rose.") == "Costs fell 2.5 per cent."
+    assert first_sentence("e.g. a thing. More.") == "e.g. a thing."
+    long = "word " * 100
+    cut = first_sentence(long.strip() + ". Next.")
+    assert cut.endswith("…") and len(cut) <= 241

@@ -73,6 +73,7 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
             "slug": case.slug,
             "title": case.title,
             "summary": case.summary,
+            "lede": case.lede,
             "url": case.url,
             "start": case.start,
             "end": case.end,

@@ -29,6 +29,11 @@ class Record:
         return str(self.meta["title"])
 
     @property
+    def lede(self) -> str:
+        """The summary's first sentence, for short listings (see :func:`first_sentence`)."""
+        return first_sentence(self.summary)
+
+    @property
     def summary(self) -> str:
         return str(self.meta["summary"])
 
@@ -135,3 +140,17 @@ class Brief(Record):
     @property
     def date(self) -> str:
         return str(self.meta["date"])
+
+
+def first_sentence(summary: str, limit: int = 240) -> str:
+    """The summary's first sentence (for short listings), or the whole summary if that is short already.
+
+    A sentence ends at ". " followed by a capital letter; a first sentence over ``limit`` characters is cut at
+    a word and ends with "…".
+    """
+    ends = (i + 1 for i in range(len(summary) - 2) if summary[i:i + 2] == ". " and summary[i + 2].isupper())
+    end = next(ends, len(summary))
+    sentence = summary[:end]
+    if len(sentence) <= limit:
+        return sentence
+    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -98,20 +98,6 @@ class TermIndex:
                 self.policy_areas.setdefault(term, []).append(case.slug)
 
 
-def first_sentence(summary: str, limit: int = 240) -> str:
-    """The summary's first sentence (for short listings), or the whole summary if that is short already.
-
-    A sentence ends at ". " followed by a capital letter; a first sentence over ``limit`` characters is cut at
-    a word and ends with "…".
-    """
-    ends = (i + 1 for i in range(len(summary) - 2) if summary[i:i + 2] == ". " and summary[i + 2].isupper())
-    end = next(ends, len(summary))
-    sentence = summary[:end]
-    if len(sentence) <= limit:
-        return sentence
-    return sentence[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
-
-
 def related_cases(
     case: Case, cases: Sequence[Case], limit: int = RELATED, index: TermIndex | None = None
 ) -> list[tuple[Case, list[str], list[str]]]:
@@ -189,7 +175,7 @@ class SiteBuilder:
         return (
             f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
             f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
-            + (f'<p class="cb-entry__summary">{text(first_sentence(case.summary) if short else case.summary)}</p>'
+            + (f'<p class="cb-entry__summary">{text(case.lede if short else case.summary)}</p>'
                if summary else "")
             + f"{extra}{tags}</li>"
         )
@@ -236,7 +222,7 @@ class SiteBuilder:
             for other, mechanisms, areas in related:
                 shared = [self.mechanism_label(m) for m in mechanisms] + [self.area_label(p) for p in areas]
                 notes[other.slug] = "Shares: " + "; ".join(shared)
-            section = "## Related cases\n\n" + self.listing(src, [r[0] for r in related], notes)
+            section = "## Related cases\n\n" + self.listing(src, [r[0] for r in related], notes, short=True)
         return SitePage(
             src,
             case.title,

@@ -8,6 +8,8 @@
  */
 (function () {
   "use strict";
+  /** How many values a long facet shows before "Show all". */
+  var FOLD_AFTER = 8;
 
   var mount = document.getElementById("cb-explore");
   if (!mount) return;
@@ -146,6 +148,19 @@
         els.counts[f.key + "\u0000" + v.id] = count;
         list.appendChild(el("li", {}, [box, el("label", { "for": id }, [document.createTextNode(v.label + " "), count])]));
       });
+      // A long list without groups shows its first values and a button for the rest (ticked ones always show).
+      var values = set.querySelectorAll("li");
+      if (f.key !== "country" && values.length > FOLD_AFTER + 2) {
+        set.classList.add("cb-ex__facet--folded");
+        var more = el("button", { type: "button", "class": "cb-ex__more", "aria-expanded": "false",
+          text: "Show all " + values.length });
+        more.addEventListener("click", function () {
+          var folded = set.classList.toggle("cb-ex__facet--folded");
+          more.setAttribute("aria-expanded", String(!folded));
+          more.textContent = folded ? "Show all " + values.length : "Show fewer";
+        });
+        set.appendChild(more);
+      }
       form.appendChild(set);
     });
 
@@ -209,7 +224,7 @@
       return el("li", { "class": "cb-ex__case" }, [
         el("h3", {}, [el("a", { href: new URL(c.url, root).href, text: c.title })]),
         el("p", { "class": "cb-ex__meta", text: names + " · " + period }),
-        el("p", { "class": "cb-ex__summary", text: c.summary }),
+        el("p", { "class": "cb-ex__summary", text: c.lede || c.summary }),
       ]);
     }));
   }
