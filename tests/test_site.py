@@ -16,7 +16,7 @@ from casebook.catalogue import Settings, load_catalogue
 from casebook.regions import region_of, regions
 from casebook.site import SiteBuilder, fill_home, md, newest, related_cases
 from casebook.urls import Links, page_url, relative_url
-from conftest import FIXTURES, REPO, build, make_site
+from conftest import FIXTURES, build, make_site
 
 HOSTILE = "<script>alert(1)</script> | [x](javascript:y)"
 HOSTILE_HTML = "&lt;script&gt;alert(1)&lt;/script&gt; | [x](javascript:y)"
@@ -320,8 +320,8 @@ def test_markdown_escaping_keeps_text_literal() -> None:
     assert fill_home("# Hi\n", "X") == "# Hi\n\nX"
 
 
-def test_drafts_are_listed_with_a_marker_only_when_serving() -> None:
-    catalogue = load_catalogue(fixture_settings())
+def test_drafts_are_listed_with_a_marker_only_when_serving(tmp_path: Path) -> None:
+    catalogue = load_catalogue(fixture_settings(tmp_path))
     served = {p.src_uri: p for p in SiteBuilder(catalogue, include_drafts=True).pages()}
     built = {p.src_uri: p for p in SiteBuilder(catalogue, include_drafts=False).pages()}
     assert "cases/gt-draft-case.md" in served and "cases/gt-draft-case.md" not in built
@@ -334,12 +334,13 @@ def make_site_root() -> Path:
     return FIXTURES / "site"
 
 
-def fixture_settings() -> Settings:
-    return Settings(root=FIXTURES / "site", taxonomy_dir=str(REPO / "taxonomy"))
+def fixture_settings(tmp_path: Path) -> Settings:
+    # A copy with the taxonomy inside: a vocabulary outside the project is refused (E006).
+    return Settings(root=make_site(tmp_path / "site"))
 
 
-def test_related_cases_rank_by_shared_terms_then_slug() -> None:
-    catalogue = load_catalogue(fixture_settings())
+def test_related_cases_rank_by_shared_terms_then_slug(tmp_path: Path) -> None:
+    catalogue = load_catalogue(fixture_settings(tmp_path))
     cases = {c.slug: c for c in catalogue.cases}
     base = cases["mx-social-programme"]
     draft = cases["gt-draft-case"]  # shares health only

@@ -9,7 +9,7 @@ from .bibliography import Bibliography, check_citations, load_bibliography
 from .briefs import validate_brief
 from .citations import Citation, scan_citations
 from .frontmatter import Document, read_document
-from .loader import check_given_path, discover, read_case_file
+from .loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
 from .markdownsetup import MarkdownSetup
 from .model import Brief, Case
 from .problems import Problem, sort_problems
@@ -63,7 +63,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
 
     A given path inside the briefs folder is checked as a brief, any other as a case.
     """
-    taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir)
+    taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir, settings.root)
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
     brief_targets: list[tuple[Path, str]] = []
@@ -72,8 +72,9 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         case_files, found = discover(settings.root, settings.cases_dir)
         problems += found
         targets = [(f, f"{settings.cases_dir}/{f.name}") for f in case_files]
-        # The briefs folder is optional: a catalogue may have no briefs yet.
-        if (settings.root / settings.briefs_dir).is_dir():
+        # The briefs folder is optional: a catalogue may have no briefs yet (a link named like it is refused).
+        briefs = settings.root / settings.briefs_dir
+        if briefs.is_dir() or briefs.is_symlink():
             brief_files, found = discover(settings.root, settings.briefs_dir)
             problems += found
             brief_targets = [(f, f"{settings.briefs_dir}/{f.name}") for f in brief_files]
@@ -143,7 +144,7 @@ def _document_citations(doc: Document) -> list[Citation]:
 def document_citations(path: Path, display: str) -> tuple[list[Citation], str | None]:
     """Citations in a hand-written page under ``docs/``, and its title if it has one."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError:
         return [], None
     if data.startswith(b"---"):
@@ -171,10 +172,12 @@ def _check_bibliography(
     for item in items:
         catalogue.citations[item.path] = case_citations(item)
         catalogue.titles[item.path] = item.title
-    docs = settings.root / settings.docs_dir
-    if whole_project and docs.is_dir():
-        for path in sorted(docs.rglob("*.md")):
-            if path.is_symlink() or not path.is_file():
+    problems: list[Problem] = []
+    if whole_project:
+        # The hand-written pages: MkDocs would follow a link in docs/ and publish what it points to.
+        docs, problems = walk_files(settings.root, settings.docs_dir)
+        for path in docs:
+            if path.suffix != ".md":
                 continue
             display = path.relative_to(settings.root).as_posix()
             found, title = document_citations(path, display)
@@ -182,11 +185,15 @@ def _check_bibliography(
                 catalogue.citations[display] = found
                 catalogue.titles[display] = title or display
     bib_path = settings.root / settings.bibliography
-    if not bib_path.is_file():
-        return []
+    if not bib_path.is_file() and not bib_path.is_symlink():
+        return problems
+    refused = path_problem(settings.root, bib_path)
+    if refused is not None:
+        return [*problems, refused]  # never read: the site would publish the file it points to
     bib = load_bibliography(bib_path, settings.bibliography)
     catalogue.bibliography = bib
-    return list(bib.problems) + check_citations(bib, {**(unbuilt or {}), **catalogue.citations}, uncited=whole_project)
+    return [*problems, *bib.problems,
+            *check_citations(bib, {**(unbuilt or {}), **catalogue.citations}, uncited=whole_project)]
 
 
 def _load_cases(

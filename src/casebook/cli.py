@@ -113,7 +113,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     bad_name = slug_problem(f"{args.slug}.md", display)
     if bad_name is not None:
         problems.append(bad_name.message)
-    taxonomy, tax_problems = load_taxonomy(root / settings.taxonomy_dir)
+    taxonomy, tax_problems = load_taxonomy(root / settings.taxonomy_dir, root)
     problems += [p.format_text() for p in tax_problems]
     for code in args.country:
         if code not in country_codes():
@@ -138,7 +138,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    taxonomy, problems = load_taxonomy(root / "taxonomy")
+    taxonomy, problems = load_taxonomy(root / "taxonomy", root)
     for problem in problems:
         print(problem.format_text(), file=sys.stderr)
     if any(p.is_error for p in problems):

@@ -1,4 +1,9 @@
-"""Finding case files on disk and reading them, refusing unsafe names and symlinks."""
+"""Finding case files on disk and reading them, refusing unsafe names and symlinks.
+
+Every file the build or ``casebook validate`` reads comes from inside the project: a symbolic link on the
+way to it, or a path that leads out of the project, is refused with E006 (E113 for case files), before
+anything is read. A link in a pull request could otherwise publish any file of the machine that builds it.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,88 @@ RESERVED_SLUGS = frozenset(
         "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "lpt1", "lpt2", "lpt3",
     }
 )
+
+
+#: A project file or folder the build will not read: a symbolic link, or outside the project.
+OUTSIDE = "E006"
+LINK = "symbolic link"
+OUTSIDE_ROOT = "outside the project"
+
+
+def unsafe_path(root: Path, path: Path) -> tuple[str, str] | None:
+    """Why ``path`` may not be read: ``(the path to report, reason)``, or ``None`` if it may.
+
+    Each component of ``path`` below ``root`` is checked without following it, so a linked folder on the way
+    is found as well as a linked file; ``..`` or a path that is not under ``root`` leads outside the project.
+    ``path`` need not exist.
+    """
+    for base in (root, root.resolve()):
+        try:
+            parts = path.relative_to(base).parts  # lexical: no link is followed to get here
+        except ValueError:
+            continue
+        current = base
+        for part in parts:
+            if part == "..":
+                return path.relative_to(base).as_posix(), OUTSIDE_ROOT
+            current = current / part
+            if current.is_symlink():
+                return current.relative_to(base).as_posix(), LINK
+        return None
+    return path.as_posix(), OUTSIDE_ROOT
+
+
+def path_problem(root: Path, path: Path) -> Problem | None:
+    """An E006 error naming the offending file or folder if the build may not read ``path``."""
+    found = unsafe_path(root, path)
+    if found is None:
+        return None
+    display, reason = found
+    fix = "replace the link with the file itself" if reason == LINK else "move it into the project"
+    return error(display, 1, OUTSIDE, f"{reason}: the site reads only real files inside the project; {fix}")
+
+
+def walk_files(root: Path, folder: str) -> tuple[list[Path], list[Problem]]:
+    """Every regular file under ``root/folder`` (sorted), and an E006 for each symbolic link (not followed).
+
+    Names starting with '.' are skipped, as MkDocs skips them (editors' lock files ``.#name.md`` are links).
+    """
+    base = root / folder
+    refused = path_problem(root, base)
+    if refused is not None:
+        return [], [refused]
+    if not base.is_dir():
+        return [], []
+    found: list[Path] = []
+    problems: list[Problem] = []
+    stack = [base]
+    while stack:
+        current = stack.pop()
+        for entry in current.iterdir():
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                problem = path_problem(root, entry)
+                if problem is not None:
+                    problems.append(problem)
+            elif entry.is_dir():
+                stack.append(entry)
+            elif entry.is_file():
+                found.append(entry)
+    return sorted(found), sorted(problems, key=lambda p: p.path)
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` (at most ``limit``), never following a symbolic link nor blocking on a FIFO.
+
+    Raises ``OSError``: ``ELOOP`` for a link, ``EINVAL`` for anything that is not a regular file.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read() if limit is None else handle.read(limit)
 
 
 def slug_problem(name: str, display: str) -> Problem | None:
@@ -112,14 +199,9 @@ def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem 
 
 def read_case_file(path: Path, display: str) -> Document:
     """Read a case file without following a symlink or blocking on a FIFO, and parse it."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        fd = os.open(path, flags)
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise OSError(0, "not a regular file")
-            # Read one byte past the limit so that decode() can report the size.
-            data = handle.read(MAX_FILE_BYTES + 1)
+        # One byte past the limit, so that decode() can report the size.
+        data = read_regular_file(path, MAX_FILE_BYTES + 1)
     except OSError as exc:
         doc = Document(path=display)
         reason = exc.strerror or str(exc)

@@ -26,9 +26,11 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .csp import unsafe_theme_settings, with_policy
+from .loader import path_problem
 from .markdownsetup import MarkdownSetup
 from .model import Case
 from .navcache import NavKey, install_nav_cache
+from .problems import Problem
 from .readers import UNINDEXED, generated_files, with_map
 from .sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
 from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
@@ -70,6 +72,25 @@ def check_destination(file: File, config: MkDocsConfig) -> None:
     dest = Path(file.abs_dest_path).resolve()
     if ".." in file.src_uri.split("/") or file.src_uri.startswith("/") or not dest.is_relative_to(site_dir):
         raise PluginError(f"casebook: generated file '{file.src_uri}' would be written outside site_dir")
+
+
+def refuse_outside_files(files: Files, root: Path, docs_dir: Path) -> list[Problem]:
+    """Take out of the build every file of docs/ that is a symbolic link, or under one, or outside ``root``.
+
+    MkDocs follows links in docs_dir and would publish what they point to. One E006 per offending path (the
+    linked folder, not each file under it); ``docs_dir`` itself outside the project refuses every file.
+    """
+    folder = path_problem(root, docs_dir)
+    problems: dict[str, Problem] = {}
+    for file in list(files):
+        if file.generated_by or not file.abs_src_path or not file.src_dir \
+                or Path(file.src_dir).absolute() != docs_dir.absolute():
+            continue  # generated, or the theme's
+        problem = folder or path_problem(root, Path(file.abs_src_path))
+        if problem is not None:
+            files.remove(file)
+            problems.setdefault(problem.path, problem)
+    return list(problems.values())
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-call]
@@ -194,6 +215,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.docs_prefix = docs_prefix
         catalogue = load_catalogue(self._settings())
         self.catalogue = catalogue
+        reported = {p.path for p in catalogue.problems}
+        config_dir = Path(config.config_file_path or "mkdocs.yml").absolute().parent
+        for problem in refuse_outside_files(files, config_dir, Path(config.docs_dir)):
+            if problem.path not in reported:  # the catalogue names links in docs/ already
+                log.error(problem.format_text())
         uncited = 0
         for problem in catalogue.problems:
             if problem.code == UNCITED and self.config.uncited == "info":

@@ -9,9 +9,11 @@ and a ``mkdocs.yml`` that names no plugin beyond the built-in search. ``casebook
 What the plugin does while MkDocs renders is done on the Markdown instead: citations (``[@key, p. 3]``)
 become author-year links to the bibliography page, written as Markdown links so that the engine checks
 them; hand-written pages get their "References"; the home page and the briefs index get their lists; the
-countries page gets its map. What Markdown cannot carry is left out: the HTML sanitizer (raw HTML in a
-case's text reaches the page as written), the Pagefind index (the built-in search is used instead), and the
-template additions (citation meta tags, JSON-LD, the discussion box).
+countries page gets its map. The text of each case and brief is rendered and sanitized here, as the plugin's
+site has it, and written as Markdown every engine passes through unchanged (``portable_body.py``): no engine
+that builds the portable site runs a contributor's script. What Markdown cannot carry is left out: the
+Pagefind index (the built-in search is used instead) and the template additions (citation meta tags,
+JSON-LD, the discussion box).
 
 Each generated page starts with front-matter. ``title`` is the page title HTML-escaped, because MkDocs
 themes print a page's title into ``<title>`` and the navigation without escaping it. Case and brief pages
@@ -40,10 +42,13 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from .assembly import bibliography_page, case_sections
 from .bibliography import references_markdown
-from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
+from .brief_pages import brief_markdown, brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from .catalogue import Catalogue
 from .citations import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
+from .model import Brief, Case
+from .portable_body import BodyRenderer, PortableBody
 from .readers import generated_files, with_map
+from .sanitize import unsafe_settings
 from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
 from .urls import HOME, case_src
 
@@ -54,9 +59,9 @@ _YAML11_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", 
 #: extension's syntax (emphasis, links, tables, strikethrough, maths...); a reference never does.
 _MARKDOWN_SPECIAL = set(string.punctuation) - set(",.?'")
 
-#: Markdown extensions of the portable site: the ones case bodies may use, all bundled with
-#: Python-Markdown or pymdown-extensions (a dependency of Material).
-MARKDOWN_EXTENSIONS: list[Any] = [
+#: Markdown extensions contributed bodies are rendered with when the project's mkdocs.yml lists none: the
+#: ones case bodies may use, all bundled with Python-Markdown or pymdown-extensions (a dependency of Material).
+BODY_EXTENSIONS: list[Any] = [
     {"toc": {"permalink": True}},
     "tables",
     "admonition",
@@ -65,6 +70,11 @@ MARKDOWN_EXTENSIONS: list[Any] = [
     "pymdownx.highlight",
     "pymdownx.superfences",
 ]
+#: Markdown extensions of the portable site's mkdocs.yml. attr_list gives the headings of contributed bodies,
+#: written as Markdown, the ids their sanitized HTML has; nothing a contributor wrote is Markdown there.
+MARKDOWN_EXTENSIONS: list[Any] = [*BODY_EXTENSIONS, "attr_list"]
+#: The extensions MkDocs loads before a project's own.
+MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 
 #: Site settings copied from the project's mkdocs.yml when they are plain strings.
 _COPIED_SETTINGS = ("site_name", "site_description", "site_url", "repo_url", "edit_uri", "copyright")
@@ -295,9 +305,7 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
         case = cases.get(page.src_uri)
         brief = briefs.get(page.src_uri)
         if case is not None:
-            sections, _ = case_sections(catalogue, case, page.src_uri, site_url=site_url, site_name=site_name,
-                                        directory_urls=directory_urls)
-            add(dataclasses.replace(page, markdown=page.markdown + sections), {"case": case.meta})
+            add(page, {"case": case.meta})  # written below, once every file of the site is known
         elif brief is not None:
             add(page, {"brief": brief.meta})
         else:
@@ -322,6 +330,35 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
         markdown = with_map(markdown, catalogue, src, directory_urls=directory_urls)
         return markdown_citations(markdown, labels, src)
 
+    readers = generated_files(catalogue, site_name=site_name, site_url=site_url, source_date_epoch=source_date_epoch)
+    for name in PORTABLE_CSS + PORTABLE_JS + PORTABLE_PAGE_JS:
+        readers[f"assets/casebook/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
+
+    # Contributed bodies: rendered and sanitized here, as the plugin's site has them (see portable_body.py).
+    extensions, configs = body_extensions(project)
+    try:
+        renderer = BodyRenderer(extensions, configs, {*handwritten, *generated, *readers},
+                                directory_urls=directory_urls)
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise PortableError(f"mkdocs.yml: cannot load its markdown_extensions: {error}") from error
+    every_case = {c.slug: c for c in catalogue.cases}
+
+    def render_body(item: Case | Brief, src: str) -> PortableBody:
+        return renderer.render(markdown_citations(item.body, labels, src), src)
+
+    for src, case in cases.items():
+        rendered = render_body(case, src)
+        page = site.case_page(dataclasses.replace(case, body=rendered.markdown))
+        sections, _ = case_sections(catalogue, case, src, site_url=site_url, site_name=site_name,
+                                    directory_urls=directory_urls)
+        generated[src] = (dataclasses.replace(page, markdown=_with_footnotes(page.markdown + sections, rendered)),
+                          generated[src][1])
+    for src, brief in briefs.items():
+        rendered = render_body(brief, src)
+        markdown = brief_markdown(dataclasses.replace(brief, body=rendered.markdown), every_case, bib)
+        page, meta = generated[src]
+        generated[src] = (dataclasses.replace(page, markdown=_with_footnotes(markdown, rendered)), meta)
+
     files: dict[str, str | bytes] = {}
     for src, data in handwritten.items():
         if not src.endswith(".md"):
@@ -338,9 +375,6 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
     for src, (page, meta) in generated.items():
         matter = front_matter({"title": html.escape(page.title, quote=True), **meta})
         files[f"docs/{src}"] = matter + "\n" + finish(src, page.markdown)
-    readers = generated_files(catalogue, site_name=site_name, site_url=site_url, source_date_epoch=source_date_epoch)
-    for name in PORTABLE_CSS + PORTABLE_JS + PORTABLE_PAGE_JS:
-        readers[f"assets/casebook/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
     for src, content in readers.items():
         if f"docs/{src}" in files:
             raise PortableError(
@@ -355,6 +389,40 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
     not_in_nav += [src for src in readers if src.endswith(".md")]
     files["mkdocs.yml"] = mkdocs_config(project, pages, not_in_nav)
     return dict(sorted(files.items()))
+
+
+def _with_footnotes(markdown: str, body: PortableBody) -> str:
+    """A page's Markdown with the body's footnotes at its end, where the plugin's site has them."""
+    return markdown.rstrip("\n") + "\n\n" + body.footnotes if body.footnotes else markdown
+
+
+def body_extensions(project: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The Markdown extensions (names, and settings by name) the plugin's site renders contributed bodies with.
+
+    MkDocs' own (``toc``, ``tables``, ``fenced_code``), then the project's ``markdown_extensions`` (the portable
+    site's when it has none), with table alignment as attributes, as the plugin sets it. The citation
+    extension is not among them: the portable site writes citations as Markdown links before rendering.
+    """
+    listed = project.get("markdown_extensions")
+    items = listed if isinstance(listed, list) else BODY_EXTENSIONS
+    names: list[str] = list(MKDOCS_EXTENSIONS)
+    configs: dict[str, dict[str, Any]] = {}
+    for item in items:
+        name, config = (item, None) if isinstance(item, str) else (None, None)
+        if isinstance(item, dict) and len(item) == 1:
+            name, config = next(iter(item.items()))
+        if not isinstance(name, str) or not (config is None or isinstance(config, dict)):
+            raise PortableError(f"mkdocs.yml: cannot read the markdown_extensions entry {item!r}")
+        if name not in names:
+            names.append(name)
+        if config:
+            configs[name] = dict(config)
+    unsafe = unsafe_settings(names, [])
+    if unsafe:
+        raise PortableError(f"{', '.join(unsafe)} would let case files read other files or run templates; "
+                            "remove it from mkdocs.yml")
+    configs["tables"] = {**configs.get("tables", {}), "use_align_attribute": True}
+    return names, configs
 
 
 #: Left in the folder ``casebook export`` writes the site to, so that a later export may replace it.

@@ -11,6 +11,7 @@ from .catalogue import Catalogue
 from .explore import DATA_URI, explorer_json, explorer_page
 from .export import RIGHTS, codebook_page, data_files, data_page
 from .feed import FeedItem, atom_feed, brief_item, case_item
+from .loader import read_regular_file, unsafe_path
 from .urls import country_src, page_url, relative_url
 from .validate import published_schema
 from .worldmap import MAP_MARKER, case_counts, map_block
@@ -20,11 +21,16 @@ UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
 
 
 def read_bibliography(catalogue: Catalogue) -> str | None:
-    path = catalogue.settings.root / catalogue.settings.bibliography
+    """``bibliography.bib`` as published under ``/data/``; ``None`` if it is missing, unreadable or refused."""
+    root = catalogue.settings.root
+    path = root / catalogue.settings.bibliography
+    if unsafe_path(root, path) is not None:
+        return None  # a link, or outside the project: the catalogue reports it (E006), nothing is published
     try:
-        return path.read_text("utf-8")
+        text = read_regular_file(path).decode("utf-8")
     except (OSError, UnicodeDecodeError):
         return None  # the bibliography's own checks report an unreadable file
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it (universal newlines)
 
 
 def generated_files(

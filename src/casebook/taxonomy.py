@@ -11,6 +11,7 @@ from pathlib import Path
 import pycountry
 
 from .frontmatter import Document, decode, parse_yaml
+from .loader import path_problem, read_regular_file
 from .problems import Problem, error
 
 
@@ -38,10 +39,14 @@ class Taxonomy:
 FILES = {"mechanisms": "mechanisms.yml", "policy_areas": "policy-areas.yml"}
 
 
-def _load_terms(path: Path, key: str, problems: list[Problem]) -> dict[str, Term]:
-    name = path.as_posix()
+def _load_terms(path: Path, key: str, problems: list[Problem], root: Path) -> dict[str, Term]:
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+    refused = path_problem(root, path)
+    if refused is not None:
+        problems.append(refused)
+        return {}
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError as exc:
         problems.append(error(name, 1, "E030", f"cannot read vocabulary: {exc.strerror}"))
         return {}
@@ -78,10 +83,19 @@ def _load_terms(path: Path, key: str, problems: list[Problem]) -> dict[str, Term
     return terms
 
 
-def load_taxonomy(folder: Path) -> tuple[Taxonomy, list[Problem]]:
+def load_taxonomy(folder: Path, root: Path | None = None) -> tuple[Taxonomy, list[Problem]]:
+    """The vocabularies in ``folder``, a folder of the project at ``root`` (default: the folder's parent).
+
+    A vocabulary file or folder that is a symbolic link or lies outside ``root`` is refused (E006) and not read;
+    problems name files relative to ``root``.
+    """
+    root = folder.parent if root is None else root
     problems: list[Problem] = []
-    mechanisms = _load_terms(folder / FILES["mechanisms"], "mechanisms", problems)
-    policy_areas = _load_terms(folder / FILES["policy_areas"], "policy_areas", problems)
+    refused = path_problem(root, folder)
+    if refused is not None:
+        return Taxonomy(mechanisms={}, policy_areas={}), [refused]
+    mechanisms = _load_terms(folder / FILES["mechanisms"], "mechanisms", problems, root)
+    policy_areas = _load_terms(folder / FILES["policy_areas"], "policy_areas", problems, root)
     return Taxonomy(mechanisms=mechanisms, policy_areas=policy_areas), problems
 
 
