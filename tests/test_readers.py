@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from casebook.bibliography import parse_bibliography
+from casebook.bibtex import HEADER
 from casebook.catalogue import Settings, load_catalogue
 from casebook.explore import explorer_data
 from casebook.export import cases_csv, cases_json, csv_columns, data_files
@@ -108,11 +110,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(c
 
 
 def test_data_files_are_byte_identical_across_runs(catalogue) -> None:  # type: ignore[no-untyped-def]
-    first = data_files(catalogue.cases, catalogue.taxonomy, "@misc{a,\r\n}\r\n")
-    again = data_files(list(reversed(catalogue.cases)), catalogue.taxonomy, "@misc{a,\r\n}\r\n")
+    source = b"@misc{a,\r\n title = {T},\r\n}\r\n"
+    first = data_files(catalogue.cases, catalogue.taxonomy, parse_bibliography(source, "bibliography.bib"))
+    again = data_files(list(reversed(catalogue.cases)), catalogue.taxonomy, parse_bibliography(source, "other.bib"))
     assert first == again
     assert list(first) == ["cases.json", "cases.csv", "bibliography.bib", "case.schema.json", "LICENSE.txt"]
-    assert first["bibliography.bib"] == "@misc{a,\n}\n"
+    assert first["bibliography.bib"] == HEADER + "\n@misc{a,\n  title = {T}\n}\n"
     schema = json.loads(first["case.schema.json"])
     assert "NO" in schema["properties"]["countries"]["items"]["enum"]
 
@@ -201,7 +204,9 @@ def test_search_filters_are_escaped_attributes(catalogue) -> None:  # type: igno
 def test_build_publishes_data_feed_explorer_and_search_index(built: Path) -> None:
     assert json.loads((built / "data/cases.json").read_text())[0]["slug"] == "de-one-stop-jobcentre"
     assert (built / "data/cases.csv").read_text().startswith("slug,url,title,")
-    assert (built / "data/bibliography.bib").read_text().endswith("year={2020}}\n")
+    # Written again from the parsed entry, not copied.
+    assert (built / "data/bibliography.bib").read_text().endswith(
+        "\n@book{key2020,\n  author = {Doe, Jane},\n  title = {A Book},\n  year = {2020}\n}\n")
     assert json.loads((built / "data/case.schema.json").read_text())["title"] == "Casebook case study"
     data_page = (built / "data/index.html").read_text()
     assert "CC BY 4.0" in data_page and 'href="cases.csv"' in data_page and 'href="LICENSE.txt"' in data_page

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -25,6 +26,7 @@ from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
+from .ids import guarded_slugify
 from .model import Case
 from .navcache import NavKey, install_nav_cache
 from .readers import UNINDEXED, generated_files, with_map
@@ -126,6 +128,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "remove it from mkdocs.yml"
             )
         self._check_site_dir(config)
+        for name in ("toc", "markdown.extensions.toc"):
+            if name in config.markdown_extensions:
+                # No heading id may be one the theme or the plugin uses (ids.py): "## __config" would otherwise
+                # replace the theme's configuration.
+                toc = config.mdx_configs.setdefault(name, {})
+                toc["slugify"] = guarded_slugify(toc.get("slugify", toc_slugify))
         if "tables" in config.markdown_extensions:
             # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
             config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)

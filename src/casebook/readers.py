@@ -19,14 +19,6 @@ from .worldmap import MAP_MARKER, case_counts, map_block
 UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
 
 
-def read_bibliography(catalogue: Catalogue) -> str | None:
-    path = catalogue.settings.root / catalogue.settings.bibliography
-    try:
-        return path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None  # the bibliography's own checks report an unreadable file
-
-
 def generated_files(
     catalogue: Catalogue,
     *,
@@ -43,7 +35,7 @@ def generated_files(
         "data/index.md": "",
         "data/codebook.md": codebook_page(published_schema(catalogue.taxonomy), catalogue.taxonomy),
     }
-    data = data_files(cases, catalogue.taxonomy, read_bibliography(catalogue))
+    data = data_files(cases, catalogue.taxonomy, catalogue.bibliography)
     files["data/index.md"] = data_page(len(cases), data)
     for name, content in data.items():
         files[f"data/{name}"] = content
