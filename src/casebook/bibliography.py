@@ -260,7 +260,9 @@ def safe_entry_html(fragment: str, links: frozenset[str]) -> str:
     import nh3
 
     def allow(tag: str, attribute: str, value: str) -> str | None:
-        return value if tag == "a" and attribute == "href" and value in links else None
+        if tag == "a" and (attribute == "href" and value in links or attribute == "rel" and value == LINK_REL):
+            return value
+        return None
 
     cleaned = nh3.clean(
         fragment, tags=set(ENTRY_TAGS), attributes={"a": {"href"}}, attribute_filter=allow, link_rel=LINK_REL,
@@ -854,13 +856,10 @@ def tex_problems(text: str, blocks: list[Block], display: str) -> list[Problem]:
             if command.text == "^^":
                 why = "TeX reads '^^' and two hex digits as any character, a backslash too"
             else:
-                why = ("only accents, \\url, \\emph, \\textit, \\textbf, text symbols and escaped special characters "
-                       "are allowed, because readers' TeX runs whatever the file holds")
-            problems.append(error(
-                display, line, "E308",
-                f"TeX command '{command.text}' is not allowed in a bibliography: {why}; write the text itself "
-                "(UTF-8 is fine)",
-            ))
+                why = ("a .bib file is TeX input that readers compile, so only accents, \\url, \\emph, \\textit, "
+                       "\\textbf, text symbols and escaped special characters may be used")
+            message = f"'{command.text}' is not allowed: {why}; write the text itself (UTF-8 is fine)"
+            problems.append(error(display, line, "E308", message))
     return problems
 
 

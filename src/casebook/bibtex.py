@@ -19,7 +19,7 @@ BibTeX counts ``\\{`` as a brace and a title could otherwise close its field and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pybtex.database import Entry, Person
@@ -75,27 +75,26 @@ class Command:
     text: str
 
 
-def refused_commands(text: str, start: int = 0, end: int | None = None) -> Iterator[Command]:
+def refused_commands(text: str, start: int = 0, end: int | None = None) -> list[Command]:
     """Every command in ``text[start:end]`` outside :data:`ALLOWED_WORDS` and :data:`ALLOWED_SYMBOLS`, and every
-    ``^^`` (TeX reads ``^^5c`` as a backslash)."""
+    ``^^`` (TeX reads ``^^5c`` as a backslash, and ``\\^^69nput`` as ``\\input``), in the order they come."""
     stop = len(text) if end is None else end
+    found: list[Command] = []
     at = text.find("\\", start, stop)
-    carets = text.find("^^", start, stop)
-    while at >= 0 or carets >= 0:
-        if carets >= 0 and (at < 0 or carets < at):
-            yield Command(carets, "^^")
-            carets = text.find("^^", carets + 2, stop)
-            continue
+    while at >= 0:
         match = _TOKEN.match(text, at, stop)
         assert match is not None  # a backslash always starts a token
         word, symbol = match.group(1), match.group(2)
         if word is not None and word not in ALLOWED_WORDS:
-            yield Command(at, "\\" + word)
+            found.append(Command(at, "\\" + word))
         elif word is None and (symbol is None or symbol not in ALLOWED_SYMBOLS):
-            yield Command(at, "\\" + (symbol or ""))
+            found.append(Command(at, "\\" + (symbol or "")))
         at = text.find("\\", match.end(), stop)
-        if 0 <= carets < match.end():
-            carets = text.find("^^", match.end(), stop)
+    carets = text.find("^^", start, stop)
+    while carets >= 0:
+        found.append(Command(carets, "^^"))
+        carets = text.find("^^", carets + 2, stop)
+    return sorted(found, key=lambda command: command.offset)
 
 
 # --- Addresses ----------------------------------------------------------------------------------
@@ -185,9 +184,11 @@ def url_text(value: str) -> str:
 
 # --- The published file ---------------------------------------------------------------------------
 
+#: The comment at the top of the published file. It holds no at sign: BibTeX would take one for an entry.
 HEADER = (
-    "% The catalogue's bibliography, written again from its parsed entries: no @preamble or @string,\n"
-    "% and no TeX commands beyond accents, \\url, emphasis, text symbols and escaped special characters.\n"
+    "% The catalogue's bibliography, written again from its parsed entries: no preamble, no string\n"
+    "% definitions, and no TeX commands beyond accents, \\url, emphasis, text symbols and escaped\n"
+    "% special characters.\n"
 )
 
 

@@ -51,6 +51,8 @@ def key_problem(key: str) -> str | None:
     """Why ``key`` cannot be a BibTeX key on this site, or ``None`` if it can."""
     if key in RESERVED_KEYS:
         return f"key '{key}' is an id the site's pages use already"
+    if key.startswith("_"):
+        return f"key '{key}' starts with '_', as the ids the theme's scripts read do ('__config', '__search')"
     if KEY_PATTERN.fullmatch(key) is None:
         return (f"key '{key}' is not a citation key: use ASCII letters and digits, with '-', '_', ':' or '.' "
                 "inside (it becomes the entry's anchor on the bibliography page)")
