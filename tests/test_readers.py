@@ -7,6 +7,7 @@ import gzip
 import html
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -107,6 +108,51 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(c
         solo_csv = cases_csv([solo], published_schema(catalogue.taxonomy))
         cell = next(csv.DictReader(io.StringIO(solo_csv, newline="")))["title"]
         assert cell == "'" + lead + "x"
+
+
+TRIGGERS = ("=", "+", "-", "@")
+
+
+def formula_cells(text: str) -> list[str]:
+    """Every piece of ``text`` that a spreadsheet could take for a cell and run as a formula: the file split into
+    records on line breaks and into cells on ``,``, ``;`` or a tab, with quotes honoured (as LibreOffice and
+    Excel read a CSV) and ignored (as a naive split does), spaces and quotes before the text skipped."""
+    found = []
+    for separator in (",", ";", "\t"):
+        pieces = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) for cell in row]
+        pieces += [cell for line in re.split("[\r\n]", text) for cell in line.split(separator)]
+        pieces += [part for cell in pieces for part in re.split("[\r\n]", cell)]
+        found += [cell for cell in pieces if cell.lstrip(' "').startswith(TRIGGERS)]
+    return found
+
+
+#: Payloads that start a formula in a spreadsheet splitting on ';' (German, French, Dutch, Spanish or Italian
+#: settings), on ',' or on a tab, or after a line break inside a quoted cell.
+SEGMENT_PAYLOADS = {
+    "title": "Budget pooling;=2*21;in Norway",
+    "summary": 'Pooled, =HYPERLINK("http://evil.example","x") and\t+1+1 then\n@SUM(1) and "; -2+3',
+    "authors": ["Bo Berg;=4*5", "Ana Lima, =1+1", "Eva Ek; \"=cmd|' /C calc'!A0"],
+    "lessons": ["ok; - fine", "tab\t@x", "line\r=1"],
+}
+
+
+def test_no_part_of_a_csv_cell_is_a_formula_under_any_separator(catalogue) -> None:  # type: ignore[no-untyped-def]
+    case = catalogue.published[0]
+    mutated = type(case)(**{**case.__dict__, "meta": {**case.meta, **SEGMENT_PAYLOADS}})
+    text = cases_csv([mutated], published_schema(catalogue.taxonomy))
+    assert formula_cells(text) == []
+    row = next(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["title"] == "Budget pooling;'=2*21;in Norway"
+    assert row["authors"] == "Bo Berg;'=4*5; Ana Lima, '=1+1; Eva Ek; \"'=cmd|' /C calc'!A0"
+    assert row["lessons"] == "ok; '- fine; tab\t'@x; line\r'=1"
+    # Ordinary text is untouched: a hyphen or an at sign inside a phrase is not after a separator.
+    assert row["slug"] == case.slug and row["summary"].startswith("Pooled, '=HYPERLINK(")
+    assert json.loads(cases_json([mutated]))[0]["title"] == SEGMENT_PAYLOADS["title"]
+
+
+def test_the_old_first_character_guard_would_be_caught() -> None:
+    # The check above can fail: a CSV guarded only at the start of each cell has formulas in it.
+    assert set(formula_cells('slug,title\nx,"Budget pooling;=2*21;in Norway"\n')) == {"=2*21"}
 
 
 def test_data_files_are_byte_identical_across_runs(catalogue) -> None:  # type: ignore[no-untyped-def]
