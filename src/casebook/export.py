@@ -174,7 +174,7 @@ def licence_text(names: Iterable[str]) -> str:
     lines += [
         "",
         "cases.csv: a cell that would start with =, +, -, @, a tab or a carriage return starts with",
-        "a single quote (') instead, and so does any =, +, -, or @ that follows a comma, a semicolon,",
+        "a single quote (') instead, and so does any =, +, - or @ that follows a comma, a semicolon,",
         "a tab or a line break (after spaces or quotes), so that no spreadsheet runs a formula from it,",
         "whichever list separator it splits the file on; cases.json has the values unchanged.",
         "",
