@@ -696,6 +696,7 @@ class Bibliography:
     problems: list[Problem] = field(default_factory=list)
     _formatted: dict[str, BibEntry] | None = None
     _sorted: list[BibEntry] | None = None
+    _published: str | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -737,7 +738,10 @@ class Bibliography:
         read (``bibtex.py``); ``None`` if the file could not be read."""
         if self.data is None:
             return None
-        return published_bib((key, entry) for key, entry in self.data.entries.items() if key_problem(key) is None)
+        if self._published is None:
+            entries = self.data.entries.items()
+            self._published = published_bib((key, entry) for key, entry in entries if key_problem(key) is None)
+        return self._published
 
 
 _CACHE: dict[tuple[str, str, str], Bibliography] = {}
