@@ -10,6 +10,12 @@ never changes the case of a title (so "Secretaría de Desarrollo Social" keeps i
 to "n.d." for a missing year and to editors or organisations for a missing author. pybtex's HTML
 backend writes ``href`` values unescaped and unchecked, so :class:`SafeLinks` builds links itself:
 only ``http``/``https`` (and DOIs, as ``https://doi.org/``), attribute-escaped; anything else stays text.
+TeX the codec does not know is removed from each field's text before formatting (:func:`strip_leftovers`),
+and each formatted entry passes :func:`safe_entry_html`: the house style's own markup, balanced, with links
+only to the entry's own ``url``, ``doi`` or ``eprint``, or it is sanitized.
+
+Checking reports, with lines, what must not reach a page or a reader's TeX: keys outside the grammar of
+``ids.py`` (E306), ``@preamble`` (E307) and TeX commands outside the allow-list of ``bibtex.py`` (E308).
 
 Parsing and formatting are cached by the SHA-256 of the file's bytes: a ``mkdocs serve`` rebuild with
 an unchanged bibliography does no pybtex work at all.
@@ -200,9 +206,9 @@ LINK_REL = "nofollow noopener"
 
 
 class _EntryHtmlCheck(HTMLParser):
-    """Reads an entry's HTML as a browser would tokenize it, and notes anything the house style never writes:
-    another tag or attribute, a link to anything but ``links``, an end tag out of order, an element left open,
-    a ``<`` or ``>`` that is not part of a tag, a comment or declaration."""
+    """Tokenizes an entry's HTML and notes anything the house style never writes: another tag or attribute, a
+    link to anything but ``links`` or inside another link, an end tag out of order, an element left open, a
+    ``<`` or ``>`` that is not part of a tag, a comment or a declaration."""
 
     def __init__(self, links: frozenset[str]) -> None:
         super().__init__(convert_charrefs=False)
@@ -215,7 +221,7 @@ class _EntryHtmlCheck(HTMLParser):
             self.ok = False
         elif tag == "a":
             found = dict(attrs)
-            exact = len(found) == len(attrs) == 2 and found.get("rel") == LINK_REL
+            exact = len(found) == len(attrs) == 2 and found.get("rel") == LINK_REL and "a" not in self.open
             self.ok &= exact and found.get("href") in self.links
         elif attrs:
             self.ok = False
