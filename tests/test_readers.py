@@ -7,12 +7,15 @@ import gzip
 import html
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
+from casebook.bibliography import parse_bibliography
+from casebook.bibtex import HEADER
 from casebook.catalogue import Settings, load_catalogue
 from casebook.explore import explorer_data
 from casebook.export import cases_csv, cases_json, csv_columns, data_files
@@ -107,12 +110,58 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_formulas_start_with_a_quote(c
         assert cell == "'" + lead + "x"
 
 
+TRIGGERS = ("=", "+", "-", "@")
+
+
+def formula_cells(text: str) -> list[str]:
+    """Every piece of ``text`` that a spreadsheet could take for a cell and run as a formula: the file split into
+    records on line breaks and into cells on ``,``, ``;`` or a tab, with quotes honoured (as LibreOffice and
+    Excel read a CSV) and ignored (as a naive split does), spaces and quotes before the text skipped."""
+    found = []
+    for separator in (",", ";", "\t"):
+        pieces = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) for cell in row]
+        pieces += [cell for line in re.split("[\r\n]", text) for cell in line.split(separator)]
+        pieces += [part for cell in pieces for part in re.split("[\r\n]", cell)]
+        found += [cell for cell in pieces if cell.lstrip(' "').startswith(TRIGGERS)]
+    return found
+
+
+#: Payloads that start a formula in a spreadsheet splitting on ';' (German, French, Dutch, Spanish or Italian
+#: settings), on ',' or on a tab, or after a line break inside a quoted cell.
+SEGMENT_PAYLOADS = {
+    "title": "Budget pooling;=2*21;in Norway",
+    "summary": 'Pooled, =HYPERLINK("http://evil.example","x") and\t+1+1 then\n@SUM(1) and "; -2+3',
+    "authors": ["Bo Berg;=4*5", "Ana Lima, =1+1", "Eva Ek; \"=cmd|' /C calc'!A0"],
+    "lessons": ["ok; - fine", "tab\t@x", "line\r=1"],
+}
+
+
+def test_no_part_of_a_csv_cell_is_a_formula_under_any_separator(catalogue) -> None:  # type: ignore[no-untyped-def]
+    case = catalogue.published[0]
+    mutated = type(case)(**{**case.__dict__, "meta": {**case.meta, **SEGMENT_PAYLOADS}})
+    text = cases_csv([mutated], published_schema(catalogue.taxonomy))
+    assert formula_cells(text) == []
+    row = next(csv.DictReader(io.StringIO(text, newline="")))
+    assert row["title"] == "Budget pooling;'=2*21;in Norway"
+    assert row["authors"] == "Bo Berg;'=4*5; Ana Lima, '=1+1; Eva Ek; \"'=cmd|' /C calc'!A0"
+    assert row["lessons"] == "ok; '- fine; tab\t'@x; line\r'=1"
+    # Ordinary text is untouched: a hyphen or an at sign inside a phrase is not after a separator.
+    assert row["slug"] == case.slug and row["summary"].startswith("Pooled, '=HYPERLINK(")
+    assert json.loads(cases_json([mutated]))[0]["title"] == SEGMENT_PAYLOADS["title"]
+
+
+def test_the_old_first_character_guard_would_be_caught() -> None:
+    # The check above can fail: a CSV guarded only at the start of each cell has formulas in it.
+    assert set(formula_cells('slug,title\nx,"Budget pooling;=2*21;in Norway"\n')) == {"=2*21"}
+
+
 def test_data_files_are_byte_identical_across_runs(catalogue) -> None:  # type: ignore[no-untyped-def]
-    first = data_files(catalogue.cases, catalogue.taxonomy, "@misc{a,\r\n}\r\n")
-    again = data_files(list(reversed(catalogue.cases)), catalogue.taxonomy, "@misc{a,\r\n}\r\n")
+    source = b"@misc{a,\r\n title = {T},\r\n}\r\n"
+    first = data_files(catalogue.cases, catalogue.taxonomy, parse_bibliography(source, "bibliography.bib"))
+    again = data_files(list(reversed(catalogue.cases)), catalogue.taxonomy, parse_bibliography(source, "other.bib"))
     assert first == again
     assert list(first) == ["cases.json", "cases.csv", "bibliography.bib", "case.schema.json", "LICENSE.txt"]
-    assert first["bibliography.bib"] == "@misc{a,\n}\n"
+    assert first["bibliography.bib"] == HEADER + "\n@misc{a,\n  title = {T}\n}\n"
     schema = json.loads(first["case.schema.json"])
     assert "NO" in schema["properties"]["countries"]["items"]["enum"]
 
@@ -201,7 +250,9 @@ def test_search_filters_are_escaped_attributes(catalogue) -> None:  # type: igno
 def test_build_publishes_data_feed_explorer_and_search_index(built: Path) -> None:
     assert json.loads((built / "data/cases.json").read_text())[0]["slug"] == "de-one-stop-jobcentre"
     assert (built / "data/cases.csv").read_text().startswith("slug,url,title,")
-    assert (built / "data/bibliography.bib").read_text().endswith("year={2020}}\n")
+    # Written again from the parsed entry, not copied.
+    assert (built / "data/bibliography.bib").read_text().endswith(
+        "\n@book{key2020,\n  author = {Doe, Jane},\n  title = {A Book},\n  year = {2020}\n}\n")
     assert json.loads((built / "data/case.schema.json").read_text())["title"] == "Casebook case study"
     data_page = (built / "data/index.html").read_text()
     assert "CC BY 4.0" in data_page and 'href="cases.csv"' in data_page and 'href="LICENSE.txt"' in data_page

@@ -10,6 +10,12 @@ never changes the case of a title (so "Secretaría de Desarrollo Social" keeps i
 to "n.d." for a missing year and to editors or organisations for a missing author. pybtex's HTML
 backend writes ``href`` values unescaped and unchecked, so :class:`SafeLinks` builds links itself:
 only ``http``/``https`` (and DOIs, as ``https://doi.org/``), attribute-escaped; anything else stays text.
+TeX the codec does not know is removed from each field's text before formatting (:func:`strip_leftovers`),
+and each formatted entry passes :func:`safe_entry_html`: the house style's own markup, balanced, with links
+only to the entry's own ``url``, ``doi`` or ``eprint``, or it is sanitized.
+
+Checking reports, with lines, what must not reach a page or a reader's TeX: keys outside the grammar of
+``ids.py`` (E306), ``@preamble`` (E307) and TeX commands outside the allow-list of ``bibtex.py`` (E308).
 
 Parsing and formatting are cached by the SHA-256 of the file's bytes: a ``mkdocs serve`` rebuild with
 an unchanged bibliography does no pybtex work at all.
@@ -26,6 +32,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -41,8 +48,10 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import dashify
 from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
+from .bibtex import clean_url, published_bib, refused_commands
 from .blockstash import identity
 from .frontmatter import _CONTROL, decode_utf8
+from .ids import key_problem, suggest_key
 from .problems import Problem, error, warning
 from .taxonomy import suggest
 
@@ -66,9 +75,24 @@ class EntryPosition:
     closed: bool
 
 
-def scan_entries(text: str) -> list[EntryPosition]:
-    """Every ``@type{key, ...}`` in ``text`` with the line it starts on (``@string`` etc. skipped)."""
-    found: list[EntryPosition] = []
+@dataclass(frozen=True)
+class Block:
+    """One ``@type{...}`` of the file (entries, ``@string``, ``@preamble``, ``@comment``) and where it is."""
+
+    type: str
+    key: str
+    line: int
+    start: int
+    end: int  # the offset after its closing delimiter; the end of the text if it is never closed
+
+    @property
+    def closed(self) -> bool:
+        return self.end > 0
+
+
+def scan_blocks(text: str) -> list[Block]:
+    """Every ``@type{...}`` in ``text``, in order, with the line it starts on; a block never closed is the last."""
+    found: list[Block] = []
     pos = 0
     line = 1
     counted = 0
@@ -98,28 +122,18 @@ def scan_entries(text: str) -> list[EntryPosition]:
             elif ch == ")" and depth == 0 and closer == ")":
                 end = delim.end()
                 break
-        if kind not in _NON_ENTRIES:
-            found.append(EntryPosition(kind, match.group(3), line, end >= 0))
+        found.append(Block(kind, match.group(3), line, at, end))
         if end < 0:
             return found
         pos = end
 
 
+def scan_entries(text: str) -> list[EntryPosition]:
+    """Every ``@type{key, ...}`` in ``text`` with the line it starts on (``@string`` etc. skipped)."""
+    return [EntryPosition(b.type, b.key, b.line, b.closed) for b in scan_blocks(text) if b.type not in _NON_ENTRIES]
+
+
 # --- Safe links ------------------------------------------------------------------------------------
-
-_URL_UNESCAPE = re.compile(r"\\([_%&#~$])")
-_URL_COMMAND = re.compile(r"^\\(?:url|href)\s*\{(.*?)\}.*$", re.DOTALL)
-
-
-def clean_url(raw: str) -> str:
-    """A URL field as written in BibTeX (``\\url{...}``, ``\\_``, ``\\%``) reduced to the URL itself."""
-    text = raw.strip()
-    command = _URL_COMMAND.match(text)
-    if command:
-        text = command.group(1)
-    text = text.strip("{} \t\n")
-    return _URL_UNESCAPE.sub(r"\1", text)
-
 
 def safe_href(url: str) -> str | None:
     """``url`` as an ``href`` value if it is an absolute http(s) or doi: link, else ``None``.
@@ -159,14 +173,108 @@ class SafeLinks:
         return text
 
     def format_href(self, url: str, text: str, external: bool = False) -> str:
-        target = safe_href(url)
-        if target is not None and target.startswith("https://doi.org/"):
-            target = doi_href(target)  # the doi field joined to the resolver: check it is a DOI
+        target = link_target(url)
         if not text:
             return ""
         if target is None:
             return text
         return f'<a href="{html.escape(target, quote=True)}" rel="nofollow noopener">{text}</a>'
+
+
+def link_target(url: str) -> str | None:
+    """The ``href`` of a link the house style makes to ``url`` (not yet attribute-escaped), or ``None``."""
+    target = safe_href(url)
+    if target is not None and target.startswith("https://doi.org/"):
+        target = doi_href(target)  # the doi field joined to the resolver: check it is a DOI
+    return target
+
+
+def entry_links(fields: Mapping[str, str]) -> frozenset[str]:
+    """The only ``href`` values an entry's HTML may hold: its own ``url``, ``doi`` and arXiv ``eprint``, made
+    into links as :meth:`HouseStyle.web_refs` makes them."""
+    made = (
+        link_target(fields["url"]) if "url" in fields else None,
+        link_target("https://doi.org/" + fields["doi"]) if "doi" in fields else None,
+        link_target("https://arxiv.org/abs/" + fields["eprint"]) if "eprint" in fields else None,
+    )
+    return frozenset(target for target in made if target is not None)
+
+
+#: What an entry's HTML may hold: the house style's tags, and links with exactly these attributes.
+ENTRY_TAGS = frozenset({"a", "em", "strong", "i", "b", "sup", "sub"})
+LINK_REL = "nofollow noopener"
+
+
+class _EntryHtmlCheck(HTMLParser):
+    """Tokenizes an entry's HTML and notes anything the house style never writes: another tag or attribute, a
+    link to anything but ``links`` or inside another link, an end tag out of order, an element left open, a
+    ``<`` or ``>`` that is not part of a tag, a comment or a declaration."""
+
+    def __init__(self, links: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.links = links
+        self.open: list[str] = []
+        self.ok = True
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ENTRY_TAGS:
+            self.ok = False
+        elif tag == "a":
+            found = dict(attrs)
+            exact = len(found) == len(attrs) == 2 and found.get("rel") == LINK_REL and "a" not in self.open
+            self.ok &= exact and found.get("href") in self.links
+        elif attrs:
+            self.ok = False
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ok = False
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.ok = False
+
+    def handle_data(self, data: str) -> None:
+        if "<" in data or ">" in data:
+            self.ok = False
+
+    def handle_comment(self, data: str) -> None:
+        self.ok = False
+
+    def handle_decl(self, decl: str) -> None:
+        self.ok = False
+
+    def handle_pi(self, data: str) -> None:
+        self.ok = False
+
+    def unknown_decl(self, data: str) -> None:
+        self.ok = False
+
+
+def safe_entry_html(fragment: str, links: frozenset[str]) -> str:
+    """``fragment`` if it is the house style's own HTML (:class:`_EntryHtmlCheck`), else ``fragment`` sanitized:
+    balanced, only :data:`ENTRY_TAGS`, links only to ``links``.
+
+    The house style's output passes unchanged; a sanitizer writes even a clean fragment differently
+    (``&ndash;`` as a character), so it only sees what failed the check.
+    """
+    check = _EntryHtmlCheck(links)
+    check.feed(fragment)
+    check.close()
+    if check.ok and not check.open:
+        return fragment
+    import nh3
+
+    def allow(tag: str, attribute: str, value: str) -> str | None:
+        if tag == "a" and (attribute == "href" and value in links or attribute == "rel" and value == LINK_REL):
+            return value
+        return None
+
+    cleaned = nh3.clean(
+        fragment, tags=set(ENTRY_TAGS), attributes={"a": {"href"}}, attribute_filter=allow, link_rel=LINK_REL,
+        url_schemes={"http", "https"}, strip_comments=True,
+    )
+    return str(cleaned).replace("&nbsp;", "\xa0")
 
 
 @functools.cache
@@ -194,6 +302,8 @@ _TEXT_COMMANDS = re.compile(
 )
 _HREF = re.compile(r"\\href\s*\{[^{}]*\}\s*(?=\{)")
 _LEFTOVER_COMMAND = re.compile(r"\\([A-Za-z]+)\*?(?:\s*\[[^\]]*\])?\s?")
+#: The same within one field's text: an option never spans a brace.
+_LEFTOVER_IN_TEXT = re.compile(r"\\([A-Za-z]+)\*?(?:\s*\[[^\]{}]*\])?\s?")
 _YEAR = re.compile(r"(\d{4})")
 
 #: biblatex field names, mapped to what BibTeX styles read.
@@ -283,7 +393,16 @@ def rich_text(value: str) -> Text:
     """
     if _NEEDS_CODEC.search(value) is None:
         return LaTeXParser(value).parse()
-    return LaTeXParser(decode_latex(value)).parse()
+    return LaTeXParser(strip_leftovers(decode_latex(value))).parse()
+
+
+def strip_leftovers(text: str) -> str:
+    """``text`` (decoded TeX) without the commands the codec did not know (``\\foo[opt]``); their arguments stay.
+
+    Done to each field's text before formatting, never to the formatted HTML, where an option's ``[...]`` could
+    reach across tags (``\\x[`` in one field and ``]`` in the next would remove a link's ``</a>``).
+    """
+    return _LEFTOVER_IN_TEXT.sub("", text) if "\\" in text else text
 
 
 _TOKEN = re.compile(
@@ -583,6 +702,7 @@ class Bibliography:
     problems: list[Problem] = field(default_factory=list)
     _formatted: dict[str, BibEntry] | None = None
     _sorted: list[BibEntry] | None = None
+    _published: str | None = None
 
     @property
     def keys(self) -> list[str]:
@@ -618,6 +738,16 @@ class Bibliography:
 
     def labels(self) -> dict[str, str]:
         return {key: entry.label for key, entry in self.formatted().items()}
+
+    def published(self) -> str | None:
+        """The ``bibliography.bib`` readers download: every entry with a valid key, written again from what pybtex
+        read (``bibtex.py``); ``None`` if the file could not be read."""
+        if self.data is None:
+            return None
+        if self._published is None:
+            entries = self.data.entries.items()
+            self._published = published_bib((key, entry) for key, entry in entries if key_problem(key) is None)
+        return self._published
 
 
 _CACHE: dict[tuple[str, str, str], Bibliography] = {}
@@ -667,7 +797,8 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
         return Bibliography(display, digest, None, problems=[error(
             display, line, "E301", f"invisible character U+{ord(char):04X} ({name}) is not allowed; delete it")])
     problems: list[Problem] = []
-    positions = scan_entries(text)
+    blocks = scan_blocks(text)
+    positions = [EntryPosition(b.type, b.key, b.line, b.closed) for b in blocks if b.type not in _NON_ENTRIES]
     lines: dict[str, int] = {}
     first_seen: dict[str, tuple[str, int]] = {}
     for pos in positions:
@@ -701,11 +832,45 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
         problem = _captured_problem(captured_error, display, lines, by_length)
         if problem is not None:
             problems.append(problem)
+    problems += tex_problems(text, blocks, display)
     bib = Bibliography(display, digest, parsed, problems=problems)
     if parsed is not None:
         # The keys pybtex kept (the first of duplicates), with the lines the scan found.
         bib.lines = {key: lines[key] if key in lines else _find_line(text, key) for key in parsed.entries.keys()}
+        for key, line in bib.lines.items():
+            reason = key_problem(key)
+            if reason is not None:
+                problems.append(error(display, line, "E306",
+                                      f"{reason}; rename it, e.g. '{suggest_key(key)}', where it is defined and cited"))
     return bib
+
+
+def tex_problems(text: str, blocks: list[Block], display: str) -> list[Problem]:
+    """``@preamble`` (E307), and TeX commands outside the allow-list of ``bibtex.py`` in entries and ``@string``
+    definitions (E308): a ``.bib`` file is TeX input, and readers compile what it holds."""
+    problems: list[Problem] = []
+    line, counted = 1, 0
+    for block in blocks:
+        if block.type == "comment":
+            continue
+        if block.type == "preamble":
+            problems.append(error(
+                display, block.line, "E307",
+                "@preamble is not allowed: it is copied as TeX into the document of everyone who cites an entry "
+                "of the file; delete it",
+            ))
+            continue
+        for command in refused_commands(text, block.start, block.end if block.closed else len(text)):
+            line += text.count("\n", counted, command.offset)
+            counted = command.offset
+            if command.text == "^^":
+                why = "TeX reads '^^' and two hex digits as any character, a backslash too"
+            else:
+                why = ("a .bib file is TeX input that readers compile, so only accents, \\url, \\emph, \\textit, "
+                       "\\textbf, text symbols and escaped special characters may be used")
+            message = f"'{command.text}' is not allowed: {why}; write the text itself (UTF-8 is fine)"
+            problems.append(error(display, line, "E308", message))
+    return problems
 
 
 def _find_line(text: str, key: str) -> int:
@@ -796,8 +961,8 @@ def _author_sort(entry: Entry) -> str:
 
 
 def _render(text: Text) -> str:
-    rendered = text.render(html_backend())
-    return _LEFTOVER_COMMAND.sub("", rendered).replace("&nbsp;", "\xa0")
+    rendered = str(text.render(html_backend()))
+    return rendered.replace("&nbsp;", "\xa0")
 
 
 def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem]]:
@@ -810,6 +975,8 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
     prepared: list[tuple[str, Entry, str, str]] = []
     sort_keys: dict[str, tuple[str, str, str, str]] = {}
     for key, original in bib.data.entries.items():
+        if key_problem(key) is not None:
+            continue  # an error already (E306): never an anchor, a link or a label
         entry = normalise_entry(_with_crossref(bib.data, original, bib, problems))
         prepared.append((key, entry, _who(entry), entry.fields["year"]))
         sort_keys[key] = (_author_sort(entry), entry.fields["year"], _fold(entry.fields.get("title", "")), key)
@@ -832,7 +999,7 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
         if key in suffix:
             entry.fields["year"] = label_year
         try:
-            rendered = _render(style.format_entry(key, entry).text)
+            rendered = safe_entry_html(_render(style.format_entry(key, entry).text), entry_links(entry.fields))
         except Exception as exc:  # missing crossref targets, odd names... never fatal
             problems.append(warning(bib.path, line, "W305", f"entry '{key}' could not be fully formatted ({exc})"))
             title = _plain(rich_text(entry.fields.get("title", ""))) or key
@@ -840,7 +1007,7 @@ def format_entries(bib: Bibliography) -> tuple[dict[str, BibEntry], list[Problem
         note = ""
         if entry.fields.get("note"):
             try:
-                note = _render(rich_text(entry.fields["note"]))
+                note = safe_entry_html(_render(rich_text(entry.fields["note"])), frozenset())
             except Exception:
                 note = html.escape(entry.fields["note"], quote=False)
         result[key] = BibEntry(key, line, f"{who} {label_year}", rendered, note, sort_keys[key])

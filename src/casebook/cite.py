@@ -1,9 +1,15 @@
 """How to cite a case: a formatted citation, BibTeX, Google Scholar ``citation_*`` tags and JSON-LD.
 
 Everything here comes from front-matter, so every value is escaped for where it lands: HTML text,
-HTML attributes (the template prints meta tags through Jinja's ``e`` filter), BibTeX (braces and
-special characters), and JSON inside ``<script>`` (``<``, ``>``, ``&`` and line separators as
-``\\uXXXX``, so no value can close the script element).
+HTML attributes (the template prints meta tags through Jinja's ``e`` filter), BibTeX, and JSON inside
+``<script>`` (``<``, ``>``, ``&`` and line separators as ``\\uXXXX``, so no value can close the script
+element).
+
+The BibTeX must parse back to exactly the fields the site meant, in any reader's tool: BibTeX counts
+``\\{`` and ``\\}`` as braces, so a title's braces are written as ``\\textbraceleft{}`` and
+``\\textbraceright{}`` (``bibtex.tex_literal``) and no title can close its field, add fields, or open
+a brace that swallows the reader's next entry. A name is braced whole when BibTeX would otherwise
+split it (an ``and`` in it) or read it as "Last, First" (a comma in it).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .bibtex import tex_literal, url_text
 from .blockstash import identity
 from .model import Case
 from .taxonomy import Taxonomy, country_name
@@ -41,33 +48,30 @@ def is_organisation(name: str) -> bool:
                                                                    "la", "le", "y", "e") for w in words)
 
 
-_BIBTEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
-
-
 def bibtex_escape(text: str) -> str:
-    text = " ".join(text.split())
-    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+    """``text`` as BibTeX field text that means exactly it (``bibtex.tex_literal``)."""
+    return tex_literal(text)
 
 
 def bibtex_name(name: str) -> str:
+    """One author for a BibTeX name list: an organisation, or a name BibTeX would split or reorder, braced whole."""
     escaped = bibtex_escape(name)
-    return "{" + escaped + "}" if is_organisation(name) else escaped
+    whole = is_organisation(name) or "," in name or any(word.lower() == "and" for word in name.split())
+    return "{" + escaped + "}" if whole else escaped
 
 
 def case_bibtex(case: Case, url: str | None, site_name: str = SITE_NAME) -> str:
+    note = f"Case study ({case.type})" + (f", last updated {case.updated}" if case.updated else "")
     fields = [
         ("author", " and ".join(bibtex_name(a) for a in case.authors)),
         ("title", "{" + bibtex_escape(case.title) + "}"),
         ("howpublished", bibtex_escape(f"{site_name}: case studies of coordination practices in public management")),
         ("year", _year(case) or ""),
-        ("url", url or ""),
-        ("note", f"Case study ({case.type})" + (f", last updated {case.updated}" if case.updated else "")),
+        ("url", url_text(url) if url else ""),
+        ("note", bibtex_escape(note)),
     ]
     if url:
-        fields.append(("urldate", case.updated or ""))
+        fields.append(("urldate", bibtex_escape(case.updated or "")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     key = re.sub(r"[^a-z0-9-]", "", case.slug)
     return f"@misc{{casebook-{key},\n{body}\n}}\n"

@@ -153,7 +153,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
     from .export import data_files, write_export
     from .portable import MARKER, PortableError, portable_files, write_files
-    from .readers import read_bibliography
 
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     out = Path(args.out)
@@ -178,7 +177,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except PortableError as error:
         print(f"casebook export: nothing written; {safe_text(str(error))}", file=sys.stderr)
         return 1
-    files = data_files(catalogue.published, catalogue.taxonomy, read_bibliography(catalogue))
+    files = data_files(catalogue.published, catalogue.taxonomy, catalogue.bibliography)
     for path in write_export(out, files):
         print(f"wrote {safe_text(str(path))}")
     if site_src.exists():

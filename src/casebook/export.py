@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .model import Case
 from .taxonomy import Taxonomy, country_name
 from .validate import published_schema
+
+if TYPE_CHECKING:
+    from .bibliography import Bibliography
 
 #: List values in ``cases.csv`` are joined with this separator.
 JOIN = "; "
@@ -30,6 +33,12 @@ RIGHTS = f"Content licensed under {LICENCE}: {LICENCE_URL}"
 #: A CSV cell starting with one of these is prefixed with ``'`` so that a spreadsheet never reads it as a
 #: formula (OWASP's advice against CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Where a spreadsheet may start a new cell: the list separators of every locale (``,`` in English, ``;`` in
+#: German, French, Dutch, Spanish or Italian, a tab) and line breaks. ``cases.csv`` quotes its cells for ``,``,
+#: but a spreadsheet that splits on ``;`` ignores that, and ``Budget pooling;=2*21`` would hold a formula.
+SEGMENT_BREAKS = frozenset(",;\t\r\n")
+#: What a spreadsheet skips before the start of a cell: spaces and the quotes of a quoted cell.
+SEGMENT_PADDING = frozenset(' "')
 
 
 def case_record(case: Case) -> dict[str, Any]:
@@ -71,8 +80,24 @@ def _organisation(org: dict[str, str]) -> str:
 
 
 def formula_safe(text: str) -> str:
-    """``text`` with a ``'`` in front if a spreadsheet would take it for a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """``text`` with a ``'`` in front if a spreadsheet would take it for a formula, and a ``'`` before each
+    ``=``, ``+``, ``-`` or ``@`` that starts a part of it when it is split on ``,``, ``;``, a tab or a line break
+    (after spaces or quotes): no part of the cell is a formula whatever the reader's list separator."""
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    if not any(ch in SEGMENT_BREAKS for ch in text):
+        return text
+    out = []
+    starting = False  # just after a break, among the spaces and quotes before the next cell's text
+    for ch in text:
+        if starting and ch in "=+-@":
+            out.append("'")
+        out.append(ch)
+        if ch in SEGMENT_BREAKS:
+            starting = True
+        elif ch not in SEGMENT_PADDING:
+            starting = False
+    return "".join(out)
 
 
 def _cell(value: Any, key: str) -> str:
@@ -102,7 +127,9 @@ def csv_row(case: Case, columns: list[str]) -> list[str]:
 def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
     """One row per published case with the columns of :func:`csv_columns` (RFC 4180 quoting, ``\\n`` line ends).
 
-    A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return starts with ``'`` instead.
+    A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return starts with ``'`` instead,
+    and so does every part of a cell that a spreadsheet splitting on ``;``, ``,`` or a tab would read as a cell
+    (:func:`formula_safe`).
     """
     columns = csv_columns(schema)
     lines = [_csv_line(columns)]
@@ -128,7 +155,7 @@ def licence_text(names: Iterable[str]) -> str:
     described = {
         "cases.json": "the published cases, one JSON object each",
         "cases.csv": "the same cases as a table, one row each",
-        "bibliography.bib": "the sources the cases and briefs cite, in BibTeX",
+        "bibliography.bib": "the sources the cases and briefs cite, in BibTeX (TeX input: see below)",
         "case.schema.json": "the JSON Schema of a case's front-matter",
     }
     lines = [
@@ -147,15 +174,27 @@ def licence_text(names: Iterable[str]) -> str:
     lines += [
         "",
         "cases.csv: a cell that would start with =, +, -, @, a tab or a carriage return starts with",
-        "a single quote (') instead, so that no spreadsheet runs it as a formula; cases.json has the",
-        "values unchanged.",
+        "a single quote (') instead, and so does any =, +, - or @ that follows a comma, a semicolon,",
+        "a tab or a line break (after spaces or quotes), so that no spreadsheet runs a formula from it,",
+        "whichever list separator it splits the file on; cases.json has the values unchanged.",
         "",
     ]
+    if "bibliography.bib" in set(names):
+        lines += [
+            "bibliography.bib: a .bib file is TeX input, and TeX runs what it holds when a document",
+            "citing it is compiled. This one is written again from the parsed entries: it has no",
+            "@preamble and no @string, and its fields hold no TeX commands beyond accents, \\url,",
+            "emphasis, text symbols and escaped special characters.",
+            "",
+        ]
     return "\n".join(lines)
 
 
-def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: str | None) -> dict[str, str]:
-    """File name -> content of every data file (``bibliography.bib`` only when there is one)."""
+def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: Bibliography | None) -> dict[str, str]:
+    """File name -> content of every data file (``bibliography.bib`` only when there is one that could be read).
+
+    ``bibliography.bib`` is :meth:`Bibliography.published`, never the contributors' file as it is.
+    """
     cases = list(cases)
     schema = published_schema(taxonomy)
     files = {
@@ -163,9 +202,10 @@ def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: str | No
         "cases.csv": cases_csv(cases, schema),
         "case.schema.json": _dumps(schema),
     }
-    files["LICENSE.txt"] = licence_text([*files, *(["bibliography.bib"] if bibliography is not None else [])])
-    if bibliography is not None:
-        files["bibliography.bib"] = bibliography.replace("\r\n", "\n")
+    bib = bibliography.published() if bibliography is not None else None
+    files["LICENSE.txt"] = licence_text([*files, *(["bibliography.bib"] if bib is not None else [])])
+    if bib is not None:
+        files["bibliography.bib"] = bib
     return {name: files[name] for name in FILES if name in files}
 
 
@@ -200,9 +240,15 @@ def data_page(count: int, files: Iterable[str]) -> str:
         "with `; `; the fields of `period` and `coordination` get one column each (`period.start`, `period.end`, "
         "`coordination.direction`, ...); `organisations` are written `name (acronym)` and joined with `; ` "
         "(their roles are in `cases.json`). Empty cells are fields a case leaves out. A cell that would start "
-        "with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote (`'`) instead, so that "
-        "no spreadsheet runs it as a formula; `cases.json` has the values unchanged.",
-        "bibliography.bib": "The sources the cases and briefs cite, in BibTeX.",
+        "with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote (`'`) instead, and so does "
+        "any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab or a line break (and any spaces or quotes), so "
+        "that no spreadsheet runs a formula from it whichever list separator it uses; `cases.json` has the values "
+        "unchanged.",
+        "bibliography.bib": "The sources the cases and briefs cite, in BibTeX. **A `.bib` file is TeX input**: "
+        "whoever compiles a document that cites it runs the TeX it holds, so treat a `.bib` from anywhere as "
+        "code. This one is written again from the parsed entries: no `@preamble`, no `@string`, and no TeX "
+        "commands in its fields beyond accents (`\\'{e}`, `\\c{c}`), `\\url`, `\\emph`, `\\textit`, `\\textbf`, "
+        "text symbols and escaped special characters (`\\&`, `\\%`, `\\_`...).",
         "case.schema.json": "The JSON Schema every case's front-matter is validated against, with the vocabularies "
         "(country codes, policy areas, mechanisms) filled in.",
         "LICENSE.txt": f"The licence of these files ({LICENCE}) and what each one holds, to keep beside them.",
@@ -261,7 +307,9 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
         "unique) and `url` (its page, relative to the site root), then the fields below. "
         "In the CSV, nested fields are columns named `parent.child`, list values are joined with `; `, and a "
         "cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote "
-        f"(`'`) so that no spreadsheet takes it for a formula. The data are licensed under [{LICENCE}]({LICENCE_URL}).",
+        "(`'`), as does any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab or a line break (and any spaces "
+        "or quotes), so that no spreadsheet takes any part of a cell for a formula, whichever list separator it "
+        f"splits on. The data are licensed under [{LICENCE}]({LICENCE_URL}).",
         "",
         "| Field | Type | Required | Description |",
         "|---|---|---|---|",

@@ -10,6 +10,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from markdown.extensions.toc import slugify as toc_slugify
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
@@ -26,6 +27,7 @@ from .cite import CaseCitation
 from .community import Discussion, check_discussion, community_context
 from .config import CasebookConfig
 from .csp import unsafe_theme_settings, with_policy
+from .ids import guarded_slugify
 from .loader import path_problem
 from .markdownsetup import MarkdownSetup
 from .model import Case
@@ -161,6 +163,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 "casebook: mkdocs.yml turns on what would let page text run as script or load outside code: "
                 + "; ".join(unsafe_theme) + ". Remove it (see CONTRIBUTING.md, Security)."
             )
+        for name in ("toc", "markdown.extensions.toc"):
+            if name in config.markdown_extensions:
+                # No heading id may be one the theme or the plugin uses (ids.py): "## __config" would otherwise
+                # replace the theme's configuration.
+                toc = config.mdx_configs.setdefault(name, {})
+                toc["slugify"] = guarded_slugify(toc.get("slugify", toc_slugify))
         if "tables" in config.markdown_extensions:
             # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
             config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)

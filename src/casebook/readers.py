@@ -11,26 +11,12 @@ from .catalogue import Catalogue
 from .explore import DATA_URI, explorer_json, explorer_page
 from .export import RIGHTS, codebook_page, data_files, data_page
 from .feed import FeedItem, atom_feed, brief_item, case_item
-from .loader import read_regular_file, unsafe_path
 from .urls import country_src, page_url, relative_url
 from .validate import published_schema
 from .worldmap import MAP_MARKER, case_counts, map_block
 
 #: Pages that are not indexed for full-text search (listings and tools, not content).
 UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
-
-
-def read_bibliography(catalogue: Catalogue) -> str | None:
-    """``bibliography.bib`` as published under ``/data/``; ``None`` if it is missing, unreadable or refused."""
-    root = catalogue.settings.root
-    path = root / catalogue.settings.bibliography
-    if unsafe_path(root, path) is not None:
-        return None  # a link, or outside the project: the catalogue reports it (E006), nothing is published
-    try:
-        text = read_regular_file(path).decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None  # the bibliography's own checks report an unreadable file
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads it (universal newlines)
 
 
 def generated_files(
@@ -49,7 +35,7 @@ def generated_files(
         "data/index.md": "",
         "data/codebook.md": codebook_page(published_schema(catalogue.taxonomy), catalogue.taxonomy),
     }
-    data = data_files(cases, catalogue.taxonomy, read_bibliography(catalogue))
+    data = data_files(cases, catalogue.taxonomy, catalogue.bibliography)
     files["data/index.md"] = data_page(len(cases), data)
     for name, content in data.items():
         files[f"data/{name}"] = content
