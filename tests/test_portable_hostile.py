@@ -19,7 +19,6 @@ import pytest
 
 from casebook.portable import PortableError, body_extensions
 from casebook.portable_body import portable_markdown
-from casebook.sanitize import sanitize_html
 from conftest import FIXTURES, build, casebook, make_site, serve_directory, start_tags
 from hostile_cases import ACCEPTED, BIB_FOR_SITE, case
 
@@ -49,14 +48,6 @@ THEME_PAYLOADS = (
     '[hover me](no-coordination-minister.md "<img src=x onerror=window.__pwned=201>")\n\n'
     "## \\_\\_config\n\nText under a heading named like the theme's configuration.\n"
 )
-#: The id and title policy of sanitize.py (issue 20): until it keeps contributors off the theme's ids and
-#: HTML titles, the plugin's site lets THEME_PAYLOADS through as well, and so does what the export writes.
-THEME_POLICY = 'id="__config"' not in sanitize_html('<div id="__config">x</div>') and "onerror" not in sanitize_html(
-    '<a href="x.md" title="&lt;img src=x onerror=alert(1)&gt;">y</a>')
-theme_policy = pytest.mark.xfail(
-    not THEME_POLICY, strict=True, reason="needs sanitize.py's id and title policy (issue 20, item 1)"
-)
-
 CASES = {
     **{a.name: a.content for a in ACCEPTED},
     "mx-export-payloads.md": case(body=PAYLOADS + "\n" + " ".join(["Synthetic filler."] * 120) + "\n"),
@@ -147,7 +138,6 @@ def test_no_payload_survives_the_plain_build(exported: Path) -> None:
     assert 'href="#a-heading-with-markup-and-code"' in toc[:toc.index("<article")]  # in the table of contents
 
 
-@theme_policy
 def test_no_contributor_element_takes_a_theme_id_or_an_html_title(exported: Path) -> None:
     built = exported / "site"
     for src in _contributed_pages(exported):
@@ -274,6 +264,5 @@ def test_hostile_cases_run_nothing_in_the_exported_site(tab: Any, served: str, n
 
 
 @pytest.mark.browser
-@theme_policy
 def test_theme_payloads_drive_nothing_in_the_exported_site(tab: Any, served: str) -> None:
     _attack(tab, served + PAYLOAD_PAGES[1])
