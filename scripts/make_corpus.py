@@ -35,8 +35,8 @@ from pathlib import Path
 import pycountry
 import yaml
 
-from casebook.taxonomy import load_taxonomy
-from casebook.validate import SECTIONS
+from casebook.core.taxonomy import load_taxonomy
+from casebook.core.validate import SECTIONS
 
 REPO = Path(__file__).resolve().parents[1]
 SYNTHETIC_NOTE = "Synthetic case generated for benchmarking; it describes no real practice, country or organisation."

@@ -12,7 +12,7 @@ from pybtex.database import BibliographyData
 from pybtex.database.input.bibtex import Parser
 
 from casebook.bibliography import load_bibliography, parse_bibliography
-from casebook.bibtex import (
+from casebook.bibliography.bibtex import (
     HEADER,
     URL_FIELDS,
     clean_url,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.blockstash import PREFIX, BlockStash
+from casebook.core.blockstash import PREFIX, BlockStash
 from conftest import make_site, run_mkdocs
 
 BIB = r"""% Synthetic bibliography for tests: no entry describes a real work.

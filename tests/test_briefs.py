@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from casebook.brief_pages import brief_markdown, briefs_index_markdown, markdown_text
-from casebook.briefs import validate_brief
 from casebook.catalogue import Settings, load_catalogue
-from casebook.frontmatter import read_document
-from casebook.model import Case
+from casebook.core.briefs import validate_brief
+from casebook.core.frontmatter import read_document
+from casebook.core.model import Case
+from casebook.site.briefpages import brief_markdown, briefs_index_markdown, markdown_text
 from conftest import build, casebook, make_site
 
 BRIEF = """\

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.citations import Citation, parse_citation, render, scan_citations
+from casebook.citations.inline import Citation, parse_citation, render, scan_citations
 from conftest import build, casebook, make_site
 
 FIXTURES = Path(__file__).parent / "fixtures"

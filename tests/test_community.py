@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook.community import Discussion, check_discussion, community_context, discussion_url, is_discussable
+from casebook.site.community import Discussion, check_discussion, community_context, discussion_url, is_discussable
 from conftest import REPO, build, make_site, serve_directory
 
 CASE_PAGE = "cases/no-coordination-minister/index.html"

@@ -10,7 +10,7 @@ import pybtex.database
 import yaml
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.validate import SECTIONS
+from casebook.core.validate import SECTIONS
 
 REPO = Path(__file__).resolve().parents[1]
 

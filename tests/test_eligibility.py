@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from casebook.eligibility import badges
-from casebook.model import Case
-from casebook.pages import case_header
-from casebook.taxonomy import country_codes, load_taxonomy
+from casebook.core.eligibility import badges
+from casebook.core.model import Case
+from casebook.core.taxonomy import country_codes, load_taxonomy
+from casebook.site.casecard import case_header
 
 TAXONOMY, _ = load_taxonomy(Path(__file__).resolve().parents[1] / "taxonomy")
 

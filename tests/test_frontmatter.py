@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from casebook.frontmatter import MAX_FRONTMATTER_BYTES, read_document
+from casebook.core.frontmatter import MAX_FRONTMATTER_BYTES, read_document
 
 
 def doc(yaml_text: str, body: str = "Body.\n") -> bytes:

@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from casebook.frontmatter import read_document
-from casebook.loader import slug_problem
-from casebook.sanitize import ALLOWED_TAGS, find_raw_html, inspect_body, sanitize_html
-from casebook.taxonomy import load_taxonomy
-from casebook.validate import validate_document
+from casebook.core.frontmatter import read_document
+from casebook.core.loader import slug_problem
+from casebook.core.markup import find_raw_html, inspect_body
+from casebook.core.taxonomy import load_taxonomy
+from casebook.core.validate import validate_document
+from casebook.site.sanitize import ALLOWED_TAGS, sanitize_html
 from conftest import REPO, start_tags
 
 TAXONOMY, _ = load_taxonomy(REPO / "taxonomy")

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.frontmatter import read_document
-from casebook.taxonomy import load_taxonomy
-from casebook.validate import validate_document
+from casebook.core.frontmatter import read_document
+from casebook.core.taxonomy import load_taxonomy
+from casebook.core.validate import validate_document
 from conftest import REPO, build, make_site, start_tags
 from hostile_cases import ACCEPTED, BAD_NAMES, BODY_LINE, REJECTED, Hostile, write_bad_names
 

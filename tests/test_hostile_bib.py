@@ -18,7 +18,7 @@ from casebook.bibliography import (
     references_html,
     safe_entry_html,
 )
-from casebook.bibtex import HEADER, refused_commands
+from casebook.bibliography.bibtex import HEADER, refused_commands
 from conftest import start_tags
 
 BIB = Path(__file__).parent / "hostile" / "bib"

@@ -6,8 +6,8 @@ import pytest
 from markdown import Markdown
 from markdown.extensions.toc import slugify
 
-from casebook.citations import parse_citation
-from casebook.ids import PLUGIN_IDS, guarded_slugify, key_problem, suggest_key
+from casebook.citations.inline import parse_citation
+from casebook.core.ids import PLUGIN_IDS, guarded_slugify, key_problem, suggest_key
 
 
 @pytest.mark.parametrize(

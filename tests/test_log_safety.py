@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.problems import MAX_MESSAGE, error, format_github, format_json, safe_path, safe_text, warning
+from casebook.core.problems import MAX_MESSAGE, error, format_github, format_json, safe_path, safe_text, warning
 from conftest import casebook, make_site
 from hostile_cases import BAD_NAMES, REJECTED, write_bad_names
 

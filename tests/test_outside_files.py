@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.loader import unsafe_path
-from casebook.taxonomy import load_taxonomy
+from casebook.core.loader import unsafe_path
+from casebook.core.taxonomy import load_taxonomy
 from conftest import build, casebook, make_site, run_mkdocs
 
 #: Text only the file outside the project holds: it must reach no file the build or the export writes.

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from casebook import parallel
-from casebook.parallel import RenderPool, can_fork, replay
-from casebook.workers import Rendered
+from casebook.adapter import parallel
+from casebook.adapter.parallel import RenderPool, can_fork, replay
+from casebook.adapter.workers import Rendered
 from conftest import build
 
 REPO = Path(__file__).resolve().parents[1]

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.frontmatter import read_document
-from casebook.portable import (
+from casebook.core.frontmatter import read_document
+from casebook.export.portable import (
     MARKDOWN_EXTENSIONS,
     front_matter,
     markdown_citations,

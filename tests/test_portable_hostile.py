@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from casebook.portable import PortableError, body_extensions
-from casebook.portable_body import portable_markdown
+from casebook.export.body import portable_markdown
+from casebook.export.portable import PortableError, body_extensions
 from conftest import FIXTURES, build, casebook, make_site, serve_directory, start_tags
 from hostile_cases import ACCEPTED, BIB_FOR_SITE, case
 

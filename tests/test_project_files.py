@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from casebook.cli import build_parser
-from casebook.problems import Problem, Severity, format_github, safe_text
+from casebook.core.problems import Problem, Severity, format_github, safe_text
 from conftest import REPO, casebook, make_site
 
 WORKFLOWS = REPO / ".github" / "workflows"

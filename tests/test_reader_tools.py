@@ -13,7 +13,7 @@ import pytest
 from pybtex.database import Person
 from pybtex.database.input.bibtex import Parser
 
-from casebook.bibtex import refused_commands
+from casebook.bibliography.bibtex import refused_commands
 from conftest import build, make_site, start_tags
 from test_readers import formula_cells
 

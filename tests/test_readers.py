@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
+from casebook.adapter.pagefind import run_pagefind
 from casebook.bibliography import parse_bibliography
-from casebook.bibtex import HEADER
+from casebook.bibliography.bibtex import HEADER
 from casebook.catalogue import Settings, load_catalogue
-from casebook.explore import explorer_data
-from casebook.export import cases_csv, cases_json, csv_columns, data_files
-from casebook.feed import FeedItem, atom_feed
-from casebook.searchindex import case_markup, run_pagefind
-from casebook.validate import published_schema
-from casebook.worldmap import geometry, map_table, world_map_svg
+from casebook.core.validate import published_schema
+from casebook.site.datafiles import cases_csv, cases_json, csv_columns, data_files
+from casebook.site.explore import explorer_data
+from casebook.site.feed import FeedItem, atom_feed
+from casebook.site.searchmarkup import case_markup
+from casebook.site.worldmap import geometry, map_table, world_map_svg
 from conftest import REPO, build, casebook, make_site
 from readers_fixture import BODY_WORD, EXTRA_CASES
 from test_parallel import corpus
@@ -297,7 +298,7 @@ def test_pagefind_index_is_deterministic_and_never_holds_drafts(built: Path, tmp
     text = b"".join(gzip.decompress(v) for k, v in index.items() if k.startswith("fragment/"))
     assert BODY_WORD.encode() in text
     assert b"zanzibarquux" not in text and b"Draft fixture case" not in text
-    # Generated parts search does not need are left out; titles, summaries and bodies stay (searchindex.py).
+    # Generated parts search does not need are left out; titles, summaries and bodies stay (adapter/pagefind.py).
     fragments = fragment_contents(built)
     case_html = (built / "cases/gt-health-results/index.html").read_text("utf-8")
     content = fragments["/cases/gt-health-results/"]
@@ -336,7 +337,7 @@ def test_bibliography_entries_are_searchable_but_not_the_cases_that_cite_them(tm
 
 
 def test_a_mostly_european_catalogue_gets_a_map_of_europe_first() -> None:
-    from casebook.worldmap import europe_view, map_block
+    from casebook.site.worldmap import europe_view, map_block
 
     european = {"NO": 3, "EE": 3, "GB": 4, "IT": 2, "ES": 1, "FR": 2, "MX": 1, "GT": 1}
     view = europe_view(european)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.taxonomy import load_taxonomy
+from casebook.core.taxonomy import load_taxonomy
 from conftest import REPO, build, casebook, serve_directory
 
 CONTENT = ["cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml"]

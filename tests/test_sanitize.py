@@ -9,14 +9,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from casebook.plugin import check_destination
-from casebook.sanitize import (
+from casebook.adapter.plugin import check_destination
+from casebook.core.markup import find_raw_html, inspect_body
+from casebook.site.sanitize import (
     ALLOWED_TAGS,
     RESERVED_ID_PREFIXES,
     RESERVED_IDS,
     content_id,
-    find_raw_html,
-    inspect_body,
     sanitize_html,
     unsafe_settings,
 )
@@ -231,8 +230,8 @@ def test_site_dir_may_not_hold_the_content(tmp_path: Path) -> None:
 
 
 def test_the_published_schema_documents_the_limits() -> None:
-    from casebook.frontmatter import MAX_DEPTH, MAX_FILE_BYTES, MAX_FRONTMATTER_BYTES
-    from casebook.validate import base_schema
+    from casebook.core.frontmatter import MAX_DEPTH, MAX_FILE_BYTES, MAX_FRONTMATTER_BYTES
+    from casebook.core.validate import base_schema
 
     description = base_schema()["description"]
     for limit in (f"{MAX_FILE_BYTES:,} bytes", f"{MAX_FRONTMATTER_BYTES:,} bytes", f"at most {MAX_DEPTH} levels"):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from casebook.problems import Problem
-from casebook.searchindex import BUNDLE, BackgroundIndex
+from casebook.adapter.pagefind import BUNDLE, BackgroundIndex
+from casebook.core.problems import Problem
 from conftest import build, make_site
 
 

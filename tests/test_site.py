@@ -13,9 +13,9 @@ import pycountry
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
-from casebook.regions import region_of, regions
-from casebook.site import SiteBuilder, fill_home, md, newest, related_cases
-from casebook.urls import Links, page_url, relative_url
+from casebook.core.regions import region_of, regions
+from casebook.site.builder import SiteBuilder, fill_home, md, newest, related_cases
+from casebook.site.urls import Links, page_url, relative_url
 from conftest import FIXTURES, build, make_site
 
 HOSTILE = "<script>alert(1)</script> | [x](javascript:y)"
@@ -369,7 +369,7 @@ def test_matrix_puts_the_longer_list_down_the_rows(tmp_path: Path) -> None:
 
 
 def test_short_listings_show_the_first_sentence_of_a_summary() -> None:
-    from casebook.model import first_sentence
+    from casebook.core.model import first_sentence
 
     assert first_sentence("First part. Second part.") == "First part."
     assert first_sentence("Costs fell 2.5 per cent. Then rose.") == "Costs fell 2.5 per cent."

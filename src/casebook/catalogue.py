@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bibliography import Bibliography, check_citations, load_bibliography
-from .briefs import validate_brief
-from .citations import Citation, scan_citations
-from .frontmatter import Document, read_document
-from .loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
-from .markdownsetup import MarkdownSetup
-from .model import Brief, Case
-from .problems import Problem, sort_problems
-from .taxonomy import Taxonomy, load_taxonomy
-from .validate import check_collection, validate_document
+from casebook.bibliography import Bibliography, check_citations, load_bibliography
+from casebook.citations.inline import Citation, scan_citations
+from casebook.core.briefs import validate_brief
+from casebook.core.frontmatter import Document, read_document
+from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
+from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.model import Brief, Case
+from casebook.core.problems import Problem, sort_problems
+from casebook.core.taxonomy import Taxonomy, load_taxonomy
+from casebook.core.validate import check_collection, validate_document
 
 
 @dataclass

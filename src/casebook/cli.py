@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
-from .bibliography import UNCITED
-from .catalogue import Settings, load_catalogue
-from .loader import slug_problem
-from .markdownsetup import read_markdown_setup
-from .problems import format_github, format_json, safe_text
-from .taxonomy import country_codes, load_taxonomy, suggest
-from .validate import SECTIONS, published_schema
+from casebook import __version__
+from casebook.bibliography import UNCITED
+from casebook.catalogue import Settings, load_catalogue
+from casebook.core.loader import slug_problem
+from casebook.core.markdownsetup import read_markdown_setup
+from casebook.core.problems import format_github, format_json, safe_text
+from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
+from casebook.core.validate import SECTIONS, published_schema
 
 #: The folder of ``casebook export``'s output that holds the site as plain Markdown.
 SITE_SRC = "site-src"
@@ -151,8 +151,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     import os
     import shutil
 
-    from .export import data_files, write_export
-    from .portable import MARKER, PortableError, portable_files, write_files
+    from casebook.export.portable import MARKER, PortableError, portable_files, write_files
+    from casebook.site.datafiles import data_files, write_export
 
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     out = Path(args.out)

@@ -16,13 +16,13 @@ import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .blockstash import identity
-from .catalogue import Catalogue
-from .model import Case
-from .pages import attr, case_markdown, text
-from .regions import region_of
-from .taxonomy import Taxonomy, Term, country_name
-from .urls import (
+from casebook.catalogue import Catalogue
+from casebook.core.blockstash import identity
+from casebook.core.model import Case
+from casebook.core.regions import region_of
+from casebook.core.taxonomy import Taxonomy, Term, country_name
+from casebook.site.casecard import attr, case_markdown, text
+from casebook.site.urls import (
     CATALOGUE,
     COUNTRIES,
     HOME,
@@ -35,7 +35,7 @@ from .urls import (
     mechanism_src,
     policy_area_src,
 )
-from .worldmap import MAP_MARKER
+from casebook.site.worldmap import MAP_MARKER
 
 #: Where the generated part of the home page goes in a hand-written ``docs/index.md``.
 HOME_MARKER = "<!-- casebook:home -->"

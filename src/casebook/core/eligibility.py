@@ -23,9 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Case
-from .regions import region_of
-from .taxonomy import Taxonomy, country_name
+from casebook.core.model import Case
+from casebook.core.regions import region_of
+from casebook.core.taxonomy import Taxonomy, country_name
 
 #: Years between the start of a practice and the case's revision for it to count as recent.
 RECENT_YEARS = 10

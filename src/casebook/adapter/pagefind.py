@@ -1,8 +1,7 @@
-"""Site search with Pagefind: what each page tells the indexer, and running the indexer after a build.
+"""Running the Pagefind indexer after a build (or in the background under ``mkdocs serve``).
 
-Pagefind reads the built HTML: it indexes only elements marked ``data-pagefind-body`` (the article
-of content pages; the explorer and generated listings are left out), takes filters from
-``data-pagefind-filter`` and splits its index into chunks so a query fetches only what it needs.
+Pagefind splits its index into chunks so a query fetches only what it needs; what each page tells it
+is ``casebook.site.searchmarkup``'s.
 """
 
 from __future__ import annotations
@@ -12,14 +11,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
-from .explore import TYPE_LABELS
-from .model import Case
-from .pagefind_bundle import normalise
-from .problems import Problem, error
-from .taxonomy import Taxonomy, country_name
+from casebook.adapter.pagefind_bundle import normalise
+from casebook.core.problems import Problem, error
 
 #: Where the bundle goes inside the site; search.js and explore.js load ``pagefind/pagefind.js`` from it.
 BUNDLE = "pagefind"
@@ -35,32 +30,6 @@ EXCLUDE_SELECTORS = (
     ".cb-card > dd > a", ".cb-criteria", ".cb-list", ".cb-references", ".cb-cite-case",
     ".cb-sortable", ".cb-matrix", ".cb-key", ".cb-cited-by",
 )
-
-
-def _filter(name: str, value: str) -> str:
-    # Pagefind reads "name:value" from the attribute; the element itself stays empty and hidden.
-    return f'<span data-pagefind-filter="{escape(name, quote=True)}:{escape(value, quote=True)}" hidden></span>'
-
-
-def page_markup(kind: str) -> str:
-    return _filter("kind", kind)
-
-
-def case_markup(case: Case, taxonomy: Taxonomy) -> str:
-    """Hidden filter elements for a case page, from its validated front-matter (escaped for attributes).
-
-    ``slug`` lets the explorer turn a full-text query into a set of cases without loading any result.
-    """
-    parts = [_filter("kind", "case"), _filter("slug", case.slug)]
-    parts.append(_filter("type", TYPE_LABELS.get(case.type, case.type)))
-    parts += [_filter("country", country_name(c)) for c in sorted(case.countries)]
-    for key in sorted(case.mechanisms):
-        term = taxonomy.mechanisms.get(key)
-        parts.append(_filter("mechanism", term.label if term else key))
-    for key in sorted(case.policy_areas):
-        term = taxonomy.policy_areas.get(key)
-        parts.append(_filter("policy area", term.label if term else key))
-    return "".join(parts)
 
 
 def run_pagefind(site_dir: Path) -> list[Problem]:

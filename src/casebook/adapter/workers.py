@@ -20,8 +20,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .bibliography import Bibliography, format_entries
-from .parallel import RenderPool, can_fork, default_workers, replay
+from casebook.adapter.parallel import RenderPool, can_fork, default_workers, replay
+from casebook.bibliography import Bibliography, format_entries
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 

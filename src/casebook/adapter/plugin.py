@@ -17,32 +17,33 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from .assembly import bibliography_page, case_sections
-from .bibliography import UNCITED, references_markdown
-from .blockstash import BlockStash, anchor_ids
-from .brief_pages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
-from .catalogue import Catalogue, Settings, load_catalogue
-from .citations import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
-from .cite import CaseCitation
-from .community import Discussion, check_discussion, community_context
-from .config import CasebookConfig
-from .csp import unsafe_theme_settings, with_policy
-from .ids import guarded_slugify
-from .loader import path_problem
-from .markdownsetup import MarkdownSetup
-from .model import Case
-from .navcache import NavKey, install_nav_cache
-from .problems import Problem
-from .readers import UNINDEXED, generated_files, with_map
-from .sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
-from .searchindex import BackgroundIndex, case_markup, page_markup, run_pagefind
-from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
-from .urls import HOME
-from .workers import TEMPLATE_EVENTS, BuildWorkers, alone_on
+from casebook.adapter.config import CasebookConfig
+from casebook.adapter.navcache import NavKey, install_nav_cache
+from casebook.adapter.pagefind import BackgroundIndex, run_pagefind
+from casebook.adapter.workers import TEMPLATE_EVENTS, BuildWorkers, alone_on
+from casebook.bibliography import UNCITED, references_markdown
+from casebook.catalogue import Catalogue, Settings, load_catalogue
+from casebook.citations.cite import CaseCitation
+from casebook.citations.inline import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
+from casebook.core.blockstash import BlockStash, anchor_ids
+from casebook.core.ids import guarded_slugify
+from casebook.core.loader import path_problem
+from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.model import Case
+from casebook.core.problems import Problem
+from casebook.site.assembly import bibliography_page, case_sections
+from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
+from casebook.site.builder import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.community import Discussion, check_discussion, community_context
+from casebook.site.csp import unsafe_theme_settings, with_policy
+from casebook.site.extras import UNINDEXED, generated_files, with_map
+from casebook.site.sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
+from casebook.site.searchmarkup import case_markup, page_markup
+from casebook.site.urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]
 TEMPLATES = PACKAGE / "templates"
 ASSETS = PACKAGE / "assets"
 #: Stylesheets and scripts the plugin ships, served under assets/casebook/.

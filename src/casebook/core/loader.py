@@ -14,8 +14,8 @@ import stat
 import unicodedata
 from pathlib import Path
 
-from .frontmatter import MAX_FILE_BYTES, Document, read_document
-from .problems import Problem, error
+from casebook.core.frontmatter import MAX_FILE_BYTES, Document, read_document
+from casebook.core.problems import Problem, error
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_SLUG = 80

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .catalogue import Catalogue
-from .explore import DATA_URI, explorer_json, explorer_page
-from .export import RIGHTS, codebook_page, data_files, data_page
-from .feed import FeedItem, atom_feed, brief_item, case_item
-from .urls import country_src, page_url, relative_url
-from .validate import published_schema
-from .worldmap import MAP_MARKER, case_counts, map_block
+from casebook.catalogue import Catalogue
+from casebook.core.validate import published_schema
+from casebook.site.datafiles import RIGHTS, codebook_page, data_files, data_page
+from casebook.site.explore import DATA_URI, explorer_json, explorer_page
+from casebook.site.feed import FeedItem, atom_feed, brief_item, case_item
+from casebook.site.urls import country_src, page_url, relative_url
+from casebook.site.worldmap import MAP_MARKER, case_counts, map_block
 
 #: Pages that are not indexed for full-text search (listings and tools, not content).
 UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")

@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Case
-from .taxonomy import Taxonomy, country_name
-from .validate import published_schema
+from casebook.core.model import Case
+from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.core.validate import published_schema
 
 if TYPE_CHECKING:
-    from .bibliography import Bibliography
+    from casebook.bibliography import Bibliography
 
 #: List values in ``cases.csv`` are joined with this separator.
 JOIN = "; "

@@ -40,17 +40,23 @@ from typing import Any
 import yaml
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from .assembly import bibliography_page, case_sections
-from .bibliography import references_markdown
-from .brief_pages import brief_markdown, brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
-from .catalogue import Catalogue
-from .citations import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
-from .model import Brief, Case
-from .portable_body import BodyRenderer, PortableBody
-from .readers import generated_files, with_map
-from .sanitize import unsafe_settings
-from .site import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
-from .urls import HOME, case_src
+from casebook.bibliography import references_markdown
+from casebook.catalogue import Catalogue
+from casebook.citations.inline import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
+from casebook.core.model import Brief, Case
+from casebook.export.body import BodyRenderer, PortableBody
+from casebook.site.assembly import bibliography_page, case_sections
+from casebook.site.briefpages import (
+    brief_markdown,
+    brief_site_pages,
+    briefs_list_markdown,
+    fill_briefs_index,
+    published_or_all,
+)
+from casebook.site.builder import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.extras import generated_files, with_map
+from casebook.site.sanitize import unsafe_settings
+from casebook.site.urls import HOME, case_src
 
 _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 #: Words YAML 1.1 reads as booleans or null even as keys; such keys are quoted.
@@ -183,7 +189,7 @@ def markdown_citations(markdown: str, labels: Mapping[str, str], page: str) -> s
 # --- The site's files -----------------------------------------------------------------------------
 
 #: The plugin's stylesheets and scripts the portable site ships (search.js needs the Pagefind index).
-ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PORTABLE_CSS = ("casebook.css", "print.css")
 PORTABLE_JS = ("sortable.js",)
 PORTABLE_PAGE_JS = ("explore.js",)

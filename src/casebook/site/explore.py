@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .export import html_safe
-from .model import Case
-from .regions import region_of
-from .taxonomy import Taxonomy, country_name
+from casebook.core.model import Case
+from casebook.core.regions import region_of
+from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.site.datafiles import html_safe
 
 #: URL key, label, and how to read a case's values; the order is the page's.
 FACETS: tuple[tuple[str, str], ...] = (

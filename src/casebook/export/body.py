@@ -39,8 +39,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from .sanitize import sanitize_html
-from .urls import page_url, relative_url
+from casebook.site.sanitize import sanitize_html
+from casebook.site.urls import page_url, relative_url
 
 #: Elements without an end tag.
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})

@@ -13,8 +13,8 @@ from html import escape
 from importlib import resources
 from typing import Any
 
-from .regions import region_of
-from .taxonomy import country_name
+from casebook.core.regions import region_of
+from casebook.core.taxonomy import country_name
 
 #: Replaced by the map wherever it appears in a page's Markdown (the countries index, the explorer).
 MAP_MARKER = "<!-- casebook:world-map -->"

@@ -32,7 +32,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import Problem, error
+from casebook.core.problems import Problem, error
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FRONTMATTER_BYTES = 32_000

@@ -6,12 +6,12 @@ import datetime
 from collections.abc import Callable, Mapping
 from html import escape
 
-from .bibliography import Bibliography, references_markdown
-from .blockstash import identity
-from .briefs import newest_first
-from .catalogue import Catalogue, case_citations
-from .model import Brief, Case
-from .site import BRIEFS_INDEX, SitePage
+from casebook.bibliography import Bibliography, references_markdown
+from casebook.catalogue import Catalogue, case_citations
+from casebook.core.blockstash import identity
+from casebook.core.briefs import newest_first
+from casebook.core.model import Brief, Case
+from casebook.site.builder import BRIEFS_INDEX, SitePage
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

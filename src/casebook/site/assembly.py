@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .bibliography import bibliography_markdown, references_markdown, relative_link
-from .blockstash import identity
-from .catalogue import Catalogue, Settings
-from .citations import BIBLIOGRAPHY_PAGE
-from .cite import CaseCitation, cite_case, cite_markdown
-from .model import Case
+from casebook.bibliography import bibliography_markdown, references_markdown, relative_link
+from casebook.catalogue import Catalogue, Settings
+from casebook.citations.cite import CaseCitation, cite_case, cite_markdown
+from casebook.citations.inline import BIBLIOGRAPHY_PAGE
+from casebook.core.blockstash import identity
+from casebook.core.model import Case
 
 
 def case_sections(

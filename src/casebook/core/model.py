@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .frontmatter import Path as KeyPath
-from .problems import Problem
+from casebook.core.frontmatter import Path as KeyPath
+from casebook.core.problems import Problem
 
 
 @dataclass

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parent / "data" / "m49.csv"
+DATA = Path(__file__).resolve().parents[1] / "data" / "m49.csv"
 
 
 @dataclass(frozen=True)

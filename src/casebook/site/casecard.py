@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from html import escape
 
-from .blockstash import identity
-from .eligibility import badges
-from .model import Case
-from .taxonomy import Taxonomy, country_name
-from .urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
+from casebook.core.blockstash import identity
+from casebook.core.eligibility import badges
+from casebook.core.model import Case
+from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
 
 #: Turns the source path of a page into a link from the page being written.
 Linker = Callable[[str], str]

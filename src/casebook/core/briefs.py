@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from .frontmatter import Document
-from .markdownsetup import MarkdownSetup
-from .model import Brief, Case
-from .problems import Problem, error, warning
-from .taxonomy import suggest
-from .validate import PLACEHOLDER, date_problems, markup_problems, schema_problems
+from casebook.core.frontmatter import Document
+from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.model import Brief, Case
+from casebook.core.problems import Problem, error, warning
+from casebook.core.taxonomy import suggest
+from casebook.core.validate import PLACEHOLDER, date_problems, markup_problems, schema_problems
 
 
 def _case_problems(

@@ -48,12 +48,12 @@ from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.formatting.unsrt import dashify
 from pybtex.style.template import FieldIsMissing, first_of, href, join, names, node, optional, sentence, tag, words
 
-from .bibtex import clean_url, published_bib, refused_commands
-from .blockstash import identity
-from .frontmatter import _CONTROL, decode_utf8
-from .ids import key_problem, suggest_key
-from .problems import Problem, error, warning
-from .taxonomy import suggest
+from casebook.bibliography.bibtex import clean_url, published_bib, refused_commands
+from casebook.core.blockstash import identity
+from casebook.core.frontmatter import _CONTROL, decode_utf8
+from casebook.core.ids import key_problem, suggest_key
+from casebook.core.problems import Problem, error, warning
+from casebook.core.taxonomy import suggest
 
 #: Bump when the formatted output changes, so cached results from an older style are not reused.
 STYLE_VERSION = "1"

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .model import Brief, Case
+from casebook.core.model import Brief, Case
 
 ATOM = "http://www.w3.org/2005/Atom"
 

@@ -21,10 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bibtex import tex_literal, url_text
-from .blockstash import identity
-from .model import Case
-from .taxonomy import Taxonomy, country_name
+from casebook.bibliography.bibtex import tex_literal, url_text
+from casebook.core.blockstash import identity
+from casebook.core.model import Case
+from casebook.core.taxonomy import Taxonomy, country_name
 
 SITE_NAME = "Casebook"
 

@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from .frontmatter import Document
-from .frontmatter import Path as KeyPath
-from .markdownsetup import MarkdownSetup
-from .model import Case, Record
-from .problems import Problem, error, warning
-from .sanitize import ADMONITION_TYPES, inspect_body
-from .taxonomy import Taxonomy, country_codes, suggest
+from casebook.core.frontmatter import Document
+from casebook.core.frontmatter import Path as KeyPath
+from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.markup import ADMONITION_TYPES, inspect_body
+from casebook.core.model import Case, Record
+from casebook.core.problems import Problem, error, warning
+from casebook.core.taxonomy import Taxonomy, country_codes, suggest
 
 if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled schema: most runs never need it
     import jsonschema

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pycountry
 
-from .frontmatter import Document, decode, parse_yaml
-from .loader import path_problem, read_regular_file
-from .problems import Problem, error
+from casebook.core.frontmatter import Document, decode, parse_yaml
+from casebook.core.loader import path_problem, read_regular_file
+from casebook.core.problems import Problem, error
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Citations: the ``[@key]`` syntax in Markdown, and "cite this case"."""

@@ -1,0 +1,1 @@
+"""The core: reading and validating content, the model and the vocabularies. Imports nothing from MkDocs."""

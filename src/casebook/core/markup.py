@@ -1,0 +1,215 @@
+"""What contributors' Markdown holds, found the way the build parses it: raw HTML, outside images, admonition types.
+
+:func:`inspect_body` tells contributors before the build: it runs Python-Markdown's own block and inline
+parsing with the site's extensions (so code spans and code blocks never count, and raw HTML nested in a
+``???`` block counts as the build will render it) and reports every finding with its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from casebook.core.markdownsetup import MarkdownSetup
+
+#: Admonition and details types (Material's, with their aliases), and the modifiers Material styles.
+#: ``casebook validate`` refuses any other type: its word would become a class the theme acts on.
+ADMONITION_TYPES = frozenset(
+    {
+        "note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important", "success", "check",
+        "done", "question", "help", "faq", "warning", "caution", "attention", "failure", "fail", "missing",
+        "danger", "error", "bug", "example", "quote", "cite",
+    }
+)
+ADMONITION_MODIFIERS = frozenset({"inline", "end"})
+
+def is_external_url(url: str) -> bool:
+    """Whether ``url`` points to another host (or cannot be told apart from one)."""
+    stripped = url.strip()
+    if stripped.startswith(("//", "\\\\", "/\\", "\\/")):
+        return True
+    try:
+        parts = urlsplit(stripped)
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc)
+
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    line: int  # 1-based line within the body
+    fragment: str
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What a contributor should hear about a body before the build."""
+
+    raw_html: list[RawHtml]
+    external_images: list[RawHtml]
+    #: Admonition or details types outside :data:`ADMONITION_TYPES` (their word would become a class).
+    unknown_types: list[RawHtml] = field(default_factory=list)
+
+
+class _ImageSources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.sources.extend(value for name, value in attrs if name == "src" and value)
+
+
+_MAYBE_HTML = re.compile(r"<[A-Za-z/?!]")  # a cheap necessary condition, not the detector
+
+
+class _RecordingBlockPreprocessor(HtmlBlockPreprocessor):  # type: ignore[misc]
+    """Python-Markdown's raw HTML block step, noting each block it sets aside."""
+
+    def __init__(self, md: Any, found: list[str]) -> None:
+        super().__init__(md)
+        self.found = found
+
+    def run(self, lines: list[str]) -> list[str]:
+        stash = self.md.htmlStash
+        before = len(stash.rawHtmlBlocks)
+        result: list[str] = super().run(lines)
+        self.found.extend(str(block) for block in stash.rawHtmlBlocks[before:])
+        return result
+
+
+class _RecordingInlineProcessor(HtmlInlineProcessor):  # type: ignore[misc]
+    """Python-Markdown's inline raw HTML step (after code spans and escapes), noting each tag."""
+
+    def __init__(self, md: Any, found: list[str]) -> None:
+        super().__init__(HTML_RE, md)
+        self.found = found
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:
+        self.found.append(m.group(1))
+        result: tuple[Any, int, int] = super().handleMatch(m, data)
+        return result
+
+
+class _RecordingTypes(Treeprocessor):  # type: ignore[misc]
+    """Notes the type words of every admonition and details block, as the extensions wrote them into ``class``."""
+
+    def __init__(self, md: Any, types: list[str]) -> None:
+        super().__init__(md)
+        self.types = types
+
+    def run(self, root: Any) -> None:
+        for element in root.iter():
+            classes = (element.get("class") or "").split()
+            if element.tag == "details" or (element.tag == "div" and "admonition" in classes):
+                self.types.extend(c for c in classes if c != "admonition")
+
+
+def _parser(found: list[str], types: list[str], setup: MarkdownSetup) -> Any:
+    md = markdown.Markdown(extensions=list(setup.extensions), extension_configs=setup.configs)
+    md.preprocessors.register(_RecordingBlockPreprocessor(md, found), "html_block", 20)
+    md.inlinePatterns.register(_RecordingInlineProcessor(md, found), "html", 90)
+    md.treeprocessors.register(_RecordingTypes(md, types), "casebook_types", 0)
+    return md
+
+
+def _fenced_lines(lines: list[str]) -> set[int]:
+    inside: set[int] = set()
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        stripped = line.lstrip(" ")
+        if fence is not None:
+            inside.add(index)
+            if stripped.startswith(fence) and not stripped[len(fence):].strip(fence[0]).strip():
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")) and len(line) - len(stripped) <= 3:
+            char = stripped[0]
+            fence = char * (len(stripped) - len(stripped.lstrip(char)))
+            inside.add(index)
+    return inside
+
+
+def _outside_code_span(line: str, column: int) -> bool:
+    return line.count("`", 0, column) % 2 == 0
+
+
+def find_raw_html(body: str, setup: MarkdownSetup | None = None) -> list[RawHtml]:
+    """Raw HTML fragments (comments excepted) in a Markdown body, in the order they appear."""
+    return inspect_body(body, setup).raw_html
+
+
+def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
+    """Raw HTML, images from other hosts and unknown admonition types in a Markdown body, with lines.
+
+    The body is parsed with ``setup``'s extensions, the ones the site renders with (``mkdocs.yml``).
+    """
+    # One-character tests first: they are a fast memchr, a regex search or a longer needle is not.
+    if (("<" not in body or not _MAYBE_HTML.search(body)) and ("!" not in body or "![" not in body)
+            and "!!!" not in body and "???" not in body):
+        return Findings([], [])  # none can be present: skip the parse (validation stays fast)
+    found: list[str] = []
+    types: list[str] = []
+    html = str(_parser(found, types, setup or MarkdownSetup()).convert(body))
+    fragments = [f for f in found if not f.lstrip().startswith("<!--")]
+    images = _ImageSources()
+    images.feed(html)
+    external = [src for src in images.sources if is_external_url(src)]
+    unknown = [t for t in dict.fromkeys(types) if t not in ADMONITION_TYPES and t not in ADMONITION_MODIFIERS]
+    return Findings(_locate(body, fragments), _locate(body, external), _locate_types(body, unknown))
+
+
+def _locate_types(body: str, unknown: list[str]) -> list[RawHtml]:
+    # The line of each admonition or details opener ("!!!", "???", "???+") naming an unknown type.
+    if not unknown:
+        return []
+    lines = body.split("\n")
+    fenced = _fenced_lines(lines)
+    found: list[RawHtml] = []
+    for kind in unknown:
+        line_number = 1
+        for index, line in enumerate(lines):
+            words = line.strip().split()
+            if index not in fenced and words and words[0] in ("!!!", "???", "???+") and kind in words[1:]:
+                line_number = index + 1
+                break
+        found.append(RawHtml(line_number, kind))
+    found.sort(key=lambda r: r.line)
+    return found
+
+
+def _locate(body: str, fragments: list[str]) -> list[RawHtml]:
+    # Python-Markdown does not keep positions: find each fragment's line in the source, skipping
+    # fenced code and code spans, each occurrence used once.
+    if not fragments:
+        return []
+    lines = body.split("\n")
+    fenced = _fenced_lines(lines)
+    used: set[tuple[int, int]] = set()
+    found: list[RawHtml] = []
+    for fragment in fragments:
+        needle = fragment.strip().split("\n", 1)[0].strip()
+        line_number = 1
+        for index, line in enumerate(lines):
+            if index in fenced:
+                continue
+            column = line.find(needle)
+            while column != -1 and ((index, column) in used or not _outside_code_span(line, column)):
+                column = line.find(needle, column + 1)
+            if column != -1:
+                used.add((index, column))
+                line_number = index + 1
+                break
+        found.append(RawHtml(line_number, fragment))
+    found.sort(key=lambda r: r.line)
+    return found
