@@ -9,9 +9,10 @@ import pytest
 
 from casebook.catalogue import Settings, load_catalogue
 from casebook.core.briefs import validate_brief
+from casebook.core.escape import markdown_text
 from casebook.core.frontmatter import read_document
 from casebook.core.model import Case
-from casebook.site.briefpages import brief_markdown, briefs_index_markdown, markdown_text
+from casebook.site.briefpages import brief_markdown, briefs_index_markdown
 from conftest import build, casebook, make_site
 
 BRIEF = """\

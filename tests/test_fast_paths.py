@@ -23,12 +23,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casebook.citations import inline as citations
-from casebook.core import frontmatter, taxonomy, validate
-from casebook.site import urls
 from casebook.citations.inline import Citation
+from casebook.core import frontmatter, taxonomy, validate
 from casebook.core.model import Case
 from casebook.core.problems import error
 from casebook.core.validate import _validator, schema_passes
+from casebook.site import urls
 from casebook.site.builder import TermIndex, related_cases
 
 REPO = Path(__file__).resolve().parents[1]

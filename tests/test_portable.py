@@ -16,12 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from casebook.catalogue import Settings, load_catalogue
+from casebook.core.escape import markdown_entities as markdown_text
 from casebook.core.frontmatter import read_document
 from casebook.export.portable import (
     MARKDOWN_EXTENSIONS,
     front_matter,
     markdown_citations,
-    markdown_text,
     write_portable_site,
     yaml_value,
 )

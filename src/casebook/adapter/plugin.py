@@ -6,7 +6,6 @@ import dataclasses
 import json
 import logging
 import os
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.citations.cite import CaseCitation
 from casebook.citations.inline import BIBLIOGRAPHY_PAGE, CitationExtension, CitationState
 from casebook.core.blockstash import BlockStash, anchor_ids
+from casebook.core.escape import html_attr
 from casebook.core.ids import guarded_slugify
 from casebook.core.loader import path_problem
 from casebook.core.markdownsetup import MarkdownSetup
@@ -393,7 +393,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         title = self.titles.get(page.file.src_uri)
         if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
-            page.meta = {"title": escape(title, quote=True)}
+            page.meta = {"title": html_attr(title)}
         if page.file.src_uri == HOME:
             markdown = fill_home(markdown, self.home)
         if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:

@@ -14,7 +14,6 @@ split it (an ``and`` in it) or read it as "Last, First" (a comma in it).
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable
@@ -23,8 +22,9 @@ from typing import Any
 
 from casebook.bibliography.bibtex import tex_literal, url_text
 from casebook.core.blockstash import identity
+from casebook.core.escape import html_attr, html_text, json_in_html
 from casebook.core.model import Case
-from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.core.taxonomy import Taxonomy, country_name, term_label
 
 SITE_NAME = "Casebook"
 
@@ -48,14 +48,9 @@ def is_organisation(name: str) -> bool:
                                                                    "la", "le", "y", "e") for w in words)
 
 
-def bibtex_escape(text: str) -> str:
-    """``text`` as BibTeX field text that means exactly it (``bibtex.tex_literal``)."""
-    return tex_literal(text)
-
-
 def bibtex_name(name: str) -> str:
     """One author for a BibTeX name list: an organisation, or a name BibTeX would split or reorder, braced whole."""
-    escaped = bibtex_escape(name)
+    escaped = tex_literal(name)
     whole = is_organisation(name) or "," in name or any(word.lower() == "and" for word in name.split())
     return "{" + escaped + "}" if whole else escaped
 
@@ -64,14 +59,14 @@ def case_bibtex(case: Case, url: str | None, site_name: str = SITE_NAME) -> str:
     note = f"Case study ({case.type})" + (f", last updated {case.updated}" if case.updated else "")
     fields = [
         ("author", " and ".join(bibtex_name(a) for a in case.authors)),
-        ("title", "{" + bibtex_escape(case.title) + "}"),
-        ("howpublished", bibtex_escape(f"{site_name}: case studies of coordination practices in public management")),
+        ("title", "{" + tex_literal(case.title) + "}"),
+        ("howpublished", tex_literal(f"{site_name}: case studies of coordination practices in public management")),
         ("year", _year(case) or ""),
         ("url", url_text(url) if url else ""),
-        ("note", bibtex_escape(note)),
+        ("note", tex_literal(note)),
     ]
     if url:
-        fields.append(("urldate", bibtex_escape(case.updated or "")))
+        fields.append(("urldate", tex_literal(case.updated or "")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     key = re.sub(r"[^a-z0-9-]", "", case.slug)
     return f"@misc{{casebook-{key},\n{body}\n}}\n"
@@ -84,37 +79,29 @@ def _authors_text(authors: list[str]) -> str:
 
 
 def case_citation_html(case: Case, url: str | None, site_name: str = SITE_NAME) -> str:
-    def e(text: str) -> str:
-        return html.escape(text, quote=False)
-
     def period(text: str) -> str:
         return text if text.endswith(".") else text + "."
 
-    parts = [period(e(_authors_text(case.authors))), period(e(_year(case) or "n.d.")),
-             f"“{e(case.title)}.”", f"<em>{e(site_name)}</em>."]
+    parts = [period(html_text(_authors_text(case.authors))), period(html_text(_year(case) or "n.d.")),
+             f"“{html_text(case.title)}.”", f"<em>{html_text(site_name)}</em>."]
     if url:
-        parts.append(f'<a href="{html.escape(url, quote=True)}">{e(url)}</a>.')
+        parts.append(f'<a href="{html_attr(url)}">{html_text(url)}</a>.')
     return " ".join(parts)
 
 
 def json_for_script(value: Any) -> str:
     """JSON that cannot end a ``<script>`` element or be read as HTML."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return json_in_html(json.dumps(value, ensure_ascii=False, sort_keys=True, indent=None, separators=(",", ":")))
 
 
 def case_jsonld(case: Case, taxonomy: Taxonomy, url: str | None, site_name: str = SITE_NAME,
                 references: list[str] | None = None) -> dict[str, Any]:
-    def label(terms: dict[str, Any], key: str) -> str:
-        return str(getattr(terms.get(key), "label", key))
-
     about = [
-        {"@type": "DefinedTerm", "name": label(taxonomy.mechanisms, m), "termCode": m,
+        {"@type": "DefinedTerm", "name": term_label(taxonomy.mechanisms, m), "termCode": m,
          "inDefinedTermSet": "Coordination mechanisms"}
         for m in case.mechanisms
     ] + [
-        {"@type": "DefinedTerm", "name": label(taxonomy.policy_areas, p), "termCode": p,
+        {"@type": "DefinedTerm", "name": term_label(taxonomy.policy_areas, p), "termCode": p,
          "inDefinedTermSet": "Policy areas"}
         for p in case.policy_areas
     ]
@@ -181,6 +168,6 @@ def cite_markdown(citation: CaseCitation, *, block: Callable[[str], str] = ident
         '<div class="cb-cite-case">\n'
         f'<p class="cb-cite-text">{citation.text_html}</p>\n'
         '<details class="cb-cite-bibtex"><summary>BibTeX</summary>\n'
-        f"<div class=\"highlight\"><pre><code>{html.escape(citation.bibtex.rstrip(), quote=False)}</code></pre></div>\n"
+        f"<div class=\"highlight\"><pre><code>{html_text(citation.bibtex.rstrip())}</code></pre></div>\n"
         "</details>\n</div>\n"
     )

@@ -17,11 +17,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
+
+from casebook.core.escape import html_attr, html_text
 
 #: A citation key: word characters with ``: . + / -`` inside (``traction-guatemala-mfr``, ``doe:2020.a``).
 KEY = r"\w(?:[\w:.+/-]*\w)?"
@@ -197,14 +198,14 @@ class CitationProcessor(InlineProcessor):  # type: ignore[misc]
             if label is None:
                 self.state.missing.append((self.state.page, item.key))
                 text = f"@{item.key}" + (f", {item.locator}" if item.locator else "")
-                parts.append(f'<span class="cb-cite-missing">{escape(text, quote=False)}</span>')
+                parts.append(f'<span class="cb-cite-missing">{html_text(text)}</span>')
                 continue
             if item.key == previous_key and item.locator:
                 text = item.locator  # "(Benavides Rincón 2012, sec. 3.3; sec. 3.4)"
             else:
                 text = label + (f", {item.locator}" if item.locator else "")
-            href = escape(self.state.bibliography_link(item.key), quote=True)
-            parts.append(f'<a class="cb-cite" href="{href}">{escape(text, quote=False)}</a>')
+            href = html_attr(self.state.bibliography_link(item.key))
+            parts.append(f'<a class="cb-cite" href="{href}">{html_text(text)}</a>')
             previous_key = item.key
         html = '<span class="cb-citation">(' + "; ".join(parts) + ")</span>"
         return self.md.htmlStash.store(html), m.start(0), m.end(0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -102,6 +102,12 @@ def load_taxonomy(folder: Path, root: Path | None = None) -> tuple[Taxonomy, lis
 @cache
 def country_codes() -> frozenset[str]:
     return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+def term_label(terms: Mapping[str, Term], term_id: str) -> str:
+    """The label of ``term_id`` in ``terms``, else the id itself (for a term the vocabulary does not have)."""
+    term = terms.get(term_id)
+    return term.label if term is not None else term_id
 
 
 @cache

@@ -23,10 +23,8 @@ to its URL); links in raw HTML are left as written, as MkDocs leaves them.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
-import string
 import xml.etree.ElementTree as etree
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
@@ -39,15 +37,13 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
+from casebook.core.escape import html_block_attr, html_block_text, markdown_entities
 from casebook.site.sanitize import sanitize_html
 from casebook.site.urls import page_url, relative_url
 
 #: Elements without an end tag.
 VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
-#: Characters written as character references where Markdown is parsed (a heading's content): each may start
-#: some syntax of Markdown or of an extension; a character reference never does. With ``\n`` and ``\r``.
-_MARKDOWN_SPECIAL = frozenset(string.punctuation) - frozenset(",.?'") | {"\n", "\r"}
 #: An id attr_list writes as ``{: #id }`` and that reads back unchanged.
 _PLAIN_ID = re.compile(r"[\w.:-]+", re.ASCII)
 
@@ -167,18 +163,6 @@ def _parse(fragment: str) -> list[_Element | str]:
     return builder.root.children
 
 
-def _block_text(text: str) -> str:
-    return html.escape(text, quote=False).replace("\n", "&#10;").replace("\r", "&#13;")
-
-
-def _block_attr(value: str) -> str:
-    return html.escape(value, quote=True).replace("\n", "&#10;").replace("\r", "&#13;")
-
-
-def _inline_text(text: str) -> str:
-    return "".join(f"&#{ord(ch)};" if ch in _MARKDOWN_SPECIAL else ch for ch in text)
-
-
 def _serialize(node: _Element | str, text: Callable[[str], str], attr: Callable[[str], str]) -> str:
     if isinstance(node, str):
         return text(node)
@@ -191,7 +175,7 @@ def _serialize(node: _Element | str, text: Callable[[str], str], attr: Callable[
 
 def _html_block(nodes: list[_Element | str]) -> str:
     """One line of HTML that Python-Markdown and CommonMark both keep as one raw block."""
-    return "".join(_serialize(node, _block_text, _block_attr) for node in nodes)
+    return "".join(_serialize(node, html_block_text, html_block_attr) for node in nodes)
 
 
 def _is_permalink(node: _Element | str) -> bool:
@@ -203,7 +187,7 @@ def _heading(element: _Element) -> str | None:
     attrs = dict(element.attrs)
     ident = attrs.get("id", "")
     children = element.children[:-1] if element.children and _is_permalink(element.children[-1]) else element.children
-    content = "".join(_serialize(node, _inline_text, _inline_text) for node in children).strip()
+    content = "".join(_serialize(node, markdown_entities, markdown_entities) for node in children).strip()
     if set(attrs) != {"id"} or not _PLAIN_ID.fullmatch(ident) or not content:
         return None  # written as the HTML it is: out of the table of contents, but exactly what was sanitized
     return f"{'#' * int(element.tag[1])} {content} {{: #{ident} }}"

@@ -28,10 +28,8 @@ would take as line breaks or refuse are written as ``\\uXXXX`` escapes.
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import re
-import string
 import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
@@ -43,6 +41,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 from casebook.bibliography import references_markdown
 from casebook.catalogue import Catalogue
 from casebook.citations.inline import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
+from casebook.core.escape import html_attr, markdown_entities
 from casebook.core.model import Brief, Case
 from casebook.export.body import BodyRenderer, PortableBody
 from casebook.site.assembly import bibliography_page, case_sections
@@ -63,7 +62,6 @@ _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 _YAML11_WORDS = frozenset({"y", "yes", "n", "no", "true", "false", "on", "off", "null"})
 #: ASCII punctuation written as character references in Markdown text: each may start some
 #: extension's syntax (emphasis, links, tables, strikethrough, maths...); a reference never does.
-_MARKDOWN_SPECIAL = set(string.punctuation) - set(",.?'")
 
 #: Markdown extensions contributed bodies are rendered with when the project's mkdocs.yml lists none: the
 #: ones case bodies may use, all bundled with Python-Markdown or pymdown-extensions (a dependency of Material).
@@ -110,17 +108,6 @@ def front_matter(meta: dict[str, Any]) -> str:
         lines.append(f"{name}: {yaml_value(meta[key])}")
     lines.append("---")
     return "\n".join(lines) + "\n"
-
-
-def markdown_text(text: str) -> str:
-    """Plain text made safe as Markdown inline text (link text, list item)."""
-    out = []
-    for ch in text.replace("\n", " "):
-        if ch in _MARKDOWN_SPECIAL:
-            out.append(f"&#{ord(ch)};")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 # --- Citations, rendered on the Markdown ------------------------------------------------------------
@@ -174,10 +161,10 @@ def markdown_citations(markdown: str, labels: Mapping[str, str], page: str) -> s
             label = labels.get(item.key)
             locator = f", {item.locator}" if item.locator else ""
             if label is None:
-                parts.append(markdown_text(f"@{item.key}{locator}"))
+                parts.append(markdown_entities(f"@{item.key}{locator}"))
             else:
                 shown = item.locator if item.key == previous and item.locator else label + locator
-                parts.append(f"[{markdown_text(shown)}]({state.bibliography_link(item.key)})")
+                parts.append(f"[{markdown_entities(shown)}]({state.bibliography_link(item.key)})")
             previous = item.key
         out.append(markdown[pos:start])
         out.append(f'<span class="cb-citation">({"; ".join(parts)})</span>')
@@ -379,7 +366,7 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
             body += references_markdown(keys, bib)
         files[f"docs/{src}"] = head + finish(src, body)
     for src, (page, meta) in generated.items():
-        matter = front_matter({"title": html.escape(page.title, quote=True), **meta})
+        matter = front_matter({"title": html_attr(page.title), **meta})
         files[f"docs/{src}"] = matter + "\n" + finish(src, page.markdown)
     for src, content in readers.items():
         if f"docs/{src}" in files:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
-from html import escape
 
 from casebook.bibliography import Bibliography, references_markdown
 from casebook.catalogue import Catalogue, case_citations
 from casebook.core.blockstash import identity
 from casebook.core.briefs import newest_first
+from casebook.core.escape import html_attr, html_text, markdown_text, one_line
 from casebook.core.model import Brief, Case
 from casebook.site.builder import BRIEFS_INDEX, SitePage
 
@@ -18,27 +18,19 @@ MONTHS = (
     "July", "August", "September", "October", "November", "December",
 )
 
-#: The characters Python-Markdown treats as escapable, apart from '<', '>' and '&' (HTML-escaped instead).
-_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!"
+def line_text(value: str) -> str:
+    """``value`` on one line, as HTML text (a line break inside a value would end an HTML block early)."""
+    return html_text(one_line(value))
 
 
-def one_line(value: str) -> str:
-    """Collapse whitespace: a newline inside a value would end an HTML block early."""
-    return " ".join(value.split())
+def line_attr(value: str) -> str:
+    """``value`` on one line, as an HTML attribute value."""
+    return html_attr(one_line(value))
 
 
-def html_text(value: str) -> str:
-    return escape(one_line(value), quote=False)
-
-
-def html_attr(value: str) -> str:
-    return escape(one_line(value), quote=True)
-
-
-def markdown_text(value: str) -> str:
-    """``value`` as literal text inside Markdown: no emphasis, links, HTML or headings from it."""
-    escaped = escape(one_line(value), quote=False)
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in escaped)
+def line_markdown(value: str) -> str:
+    """``value`` on one line, as literal Markdown text: no emphasis, links, HTML or headings from it."""
+    return markdown_text(one_line(value))
 
 
 def human_date(iso: str) -> str:
@@ -59,14 +51,14 @@ def brief_header(brief: Brief) -> str:
     """Title, summary, facts and the key-messages box, as HTML blocks."""
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if brief.is_draft else ""
     facts = (
-        f"<dt>For</dt><dd>{html_text(', '.join(brief.audience))}</dd>"
-        f"<dt>Authors</dt><dd>{html_text(', '.join(brief.authors))}</dd>"
-        f'<dt>Date</dt><dd><time datetime="{html_attr(brief.date)}">{html_text(human_date(brief.date))}</time></dd>'
+        f"<dt>For</dt><dd>{line_text(', '.join(brief.audience))}</dd>"
+        f"<dt>Authors</dt><dd>{line_text(', '.join(brief.authors))}</dd>"
+        f'<dt>Date</dt><dd><time datetime="{line_attr(brief.date)}">{line_text(human_date(brief.date))}</time></dd>'
     )
-    messages = "".join(f"<li>{html_text(m)}</li>" for m in brief.key_messages)
+    messages = "".join(f"<li>{line_text(m)}</li>" for m in brief.key_messages)
     return (
-        f'<h1 id="brief-title">{html_text(brief.title)}</h1>\n{draft}'
-        f'<p class="cb-summary">{html_text(brief.summary)}</p>\n'
+        f'<h1 id="brief-title">{line_text(brief.title)}</h1>\n{draft}'
+        f'<p class="cb-summary">{line_text(brief.summary)}</p>\n'
         f'<dl class="cb-card cb-brief-facts">{facts}</dl>\n'
         f'<section class="cb-key-messages" aria-labelledby="key-messages">'
         f'<h2 id="key-messages">Key messages</h2><ul>{messages}</ul></section>\n'
@@ -78,8 +70,8 @@ def brief_cases(brief: Brief, cases: Mapping[str, Case], *, base: str = "../") -
     lines = ["## Cases this brief draws on", ""]
     for slug in brief.cases:
         case = cases[slug]
-        summary = f'<span class="cb-case-summary">: {markdown_text(case.summary)}</span>'
-        lines.append(f"- [{markdown_text(case.title)}]({base}cases/{slug}.md){summary}")
+        summary = f'<span class="cb-case-summary">: {line_markdown(case.summary)}</span>'
+        lines.append(f"- [{line_markdown(case.title)}]({base}cases/{slug}.md){summary}")
     return "\n".join(lines) + "\n"
 
 
@@ -110,12 +102,12 @@ def briefs_list_markdown(briefs: list[Brief]) -> str:
     for brief in newest_first(briefs):
         draft = " (draft)" if brief.is_draft else ""
         lines += [
-            f"## [{markdown_text(brief.title)}]({brief.slug}.md){draft}",
+            f"## [{line_markdown(brief.title)}]({brief.slug}.md){draft}",
             "",
-            f'<p class="cb-brief-meta"><time datetime="{html_attr(brief.date)}">{html_text(human_date(brief.date))}'
-            f"</time> · For {html_text(', '.join(brief.audience))}</p>",
+            f'<p class="cb-brief-meta"><time datetime="{line_attr(brief.date)}">{line_text(human_date(brief.date))}'
+            f"</time> · For {line_text(', '.join(brief.audience))}</p>",
             "",
-            markdown_text(brief.summary),
+            line_markdown(brief.summary),
             "",
         ]
     return "\n".join(lines)

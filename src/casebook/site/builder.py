@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import collections
 import heapq
-import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from casebook.catalogue import Catalogue
 from casebook.core.blockstash import identity
+from casebook.core.escape import html_attr, html_text, markdown_text
 from casebook.core.model import Case
 from casebook.core.regions import region_of
-from casebook.core.taxonomy import Taxonomy, Term, country_name
-from casebook.site.casecard import attr, case_markdown, text
+from casebook.core.taxonomy import Taxonomy, Term, country_name, term_label
+from casebook.site.casecard import case_markdown
 from casebook.site.urls import (
     CATALOGUE,
     COUNTRIES,
@@ -43,9 +43,6 @@ HOME_MARKER = "<!-- casebook:home -->"
 NEWEST = 5
 RELATED = 5
 
-# The characters Python-Markdown honours a backslash escape for, less '>' (html.escape turns it into &gt;).
-_MD_ESCAPABLE = frozenset("\\`*_{}[]()#+-.!")
-
 
 @dataclass(frozen=True)
 class SitePage:
@@ -56,12 +53,6 @@ class SitePage:
     markdown: str
     in_nav: bool = False
     edit_path: str | None = None  # the source file an edit link points to
-
-
-def md(value: str) -> str:
-    """Plain text for a Markdown context (headings, link text): shown as typed, never as markup."""
-    escaped = "".join("\\" + ch if ch in _MD_ESCAPABLE else ch for ch in value)
-    return html.escape(escaped, quote=False)
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -152,17 +143,15 @@ class SiteBuilder:
         return (country_name(code).casefold(), code)
 
     def mechanism_label(self, term_id: str) -> str:
-        term = self.taxonomy.mechanisms.get(term_id)
-        return term.label if term else term_id
+        return term_label(self.taxonomy.mechanisms, term_id)
 
     def area_label(self, term_id: str) -> str:
-        term = self.taxonomy.policy_areas.get(term_id)
-        return term.label if term else term_id
+        return term_label(self.taxonomy.policy_areas, term_id)
 
     def a(self, from_src: str, to_src: str, label: str, *, cls: str = "") -> str:
         """An HTML link; ``label`` is plain text."""
-        klass = f' class="{attr(cls)}"' if cls else ""
-        return f'<a{klass} href="{attr(self.links.href(from_src, to_src))}">{text(label)}</a>'
+        klass = f' class="{html_attr(cls)}"' if cls else ""
+        return f'<a{klass} href="{html_attr(self.links.href(from_src, to_src))}">{html_text(label)}</a>'
 
     def entry(
         self, from_src: str, case: Case, note: str = "", *, summary: bool = True, tags: str = "", short: bool = False
@@ -171,11 +160,11 @@ class SiteBuilder:
         first sentence if ``short``), then ``tags`` (HTML)."""
         draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
         countries = ", ".join(country_name(c) for c in case.countries)
-        extra = f'<p class="cb-entry__note">{text(note)}</p>' if note else ""
+        extra = f'<p class="cb-entry__note">{html_text(note)}</p>' if note else ""
         return (
             f'<li class="cb-entry">{self.a(from_src, case_src(case.slug), case.title, cls="cb-entry__title")}{draft}'
-            f'<p class="cb-entry__meta">{text(countries)} · {text(case.period_label)}</p>'
-            + (f'<p class="cb-entry__summary">{text(case.lede if short else case.summary)}</p>'
+            f'<p class="cb-entry__meta">{html_text(countries)} · {html_text(case.period_label)}</p>'
+            + (f'<p class="cb-entry__summary">{html_text(case.lede if short else case.summary)}</p>'
                if summary else "")
             + f"{extra}{tags}</li>"
         )
@@ -247,10 +236,11 @@ class SiteBuilder:
                 (", ".join(country_name(c) for c in case.countries).casefold(), countries),
                 (", ".join(self.mechanism_label(m) for m in case.mechanisms).casefold(), mechanisms),
                 (", ".join(self.area_label(p) for p in case.policy_areas).casefold(), areas),
-                (period_key, text(case.period_label)),
-                (case.type, text(case.type)),
+                (period_key, html_text(case.period_label)),
+                (case.type, html_text(case.type)),
             ]
-            rows.append("<tr>" + "".join(f'<td data-sort="{attr(key)}">{html_}</td>' for key, html_ in cells) + "</tr>")
+            row = "".join(f'<td data-sort="{html_attr(key)}">{cell}</td>' for key, cell in cells)
+            rows.append(f"<tr>{row}</tr>")
         head = "".join(
             f'<th scope="col">{label}</th>'
             for label in ("Title", "Countries", "Mechanisms", "Policy areas", "Period", "Type")
@@ -282,9 +272,9 @@ class SiteBuilder:
             "regions of the UN M49 standard. See the [matrix](../matrix.md) to compare the mechanisms they use.\n",
         ]
         for (region_name, _), subs in sorted(groups.items()):
-            parts.append(f"## {md(region_name)}\n")
+            parts.append(f"## {markdown_text(region_name)}\n")
             for (sub, _), codes in sorted(subs.items()):
-                parts.append(f"### {md(sub)}\n")
+                parts.append(f"### {markdown_text(sub)}\n")
                 items = [
                     f'<li>{self.a(src, country_src(code), country_name(code))} '
                     f'<span class="cb-count">{plural(len(self.cases_with("countries", code)), "case")}</span></li>'
@@ -303,8 +293,9 @@ class SiteBuilder:
         region = region_of(code)
         where = region.sub_region if region.sub_region == region.region else f"{region.sub_region}, {region.region}"
         parts = [
-            f"# {md(name)}\n",
-            f"{plural(len(cases), 'case')} from {md(name)} ({md(where)}), oldest first; each lists the "
+            f"# {markdown_text(name)}\n",
+            f"{plural(len(cases), 'case')} from {markdown_text(name)} ({markdown_text(where)}), oldest first; "
+            "each lists the "
             "coordination mechanisms it uses. "
             "[All countries](index.md) · [Compare countries](../matrix.md)\n",
         ]
@@ -322,7 +313,7 @@ class SiteBuilder:
                 "## By mechanism\n\n"
                 + self.block(
                     '<div class="cb-terms-table cb-by-mechanism">\n<table>\n'
-                    f"<caption>{text(name)}: cases per coordination mechanism</caption>\n"
+                    f"<caption>{html_text(name)}: cases per coordination mechanism</caption>\n"
                     '<thead><tr><th scope="col">Mechanism</th><th scope="col">Cases</th></tr></thead>\n'
                     f"<tbody>\n{rows}\n</tbody>\n</table>\n</div>\n"
                 )
@@ -354,11 +345,11 @@ class SiteBuilder:
             count = len(self.cases_with(field, term.id))
             rows.append(
                 f"<tr><td>{self.a(src, self._term_src(kind, term.id), term.label)}</td>"
-                f'<td>{text(term.definition)}</td><td data-sort="{count:06d}">{count}</td></tr>'
+                f'<td>{html_text(term.definition)}</td><td data-sort="{count:06d}">{count}</td></tr>'
             )
         table = (
             '<div class="cb-terms-table">\n<table>\n'
-            f'<thead><tr><th scope="col">{text(title[:-1] if kind == "mechanisms" else "Policy area")}</th>'
+            f'<thead><tr><th scope="col">{html_text(title[:-1] if kind == "mechanisms" else "Policy area")}</th>'
             '<th scope="col">Definition</th><th scope="col">Cases</th></tr></thead>\n<tbody>\n'
             + "\n".join(rows) + "\n</tbody>\n</table>\n</div>\n"
         )
@@ -373,8 +364,8 @@ class SiteBuilder:
         src = self._term_src(kind, term.id)
         cases = self.cases_with(field, term.id)
         parts = [
-            f"# {md(term.label)}\n",
-            f'<p class="cb-definition">{text(term.definition)}</p>\n',
+            f"# {markdown_text(term.label)}\n",
+            f'<p class="cb-definition">{html_text(term.definition)}</p>\n',
             f"{plural(len(cases), 'case')}, grouped by country. [All {title.lower()}](index.md)\n",
         ]
         if not cases:
@@ -384,7 +375,7 @@ class SiteBuilder:
             for code in dict.fromkeys(case.countries):
                 by_country.setdefault(code, []).append(case)
         for code in sorted(by_country, key=self.country_sort_key):
-            parts.append(f"## [{md(country_name(code))}](../countries/{code.lower()}.md)\n")
+            parts.append(f"## [{markdown_text(country_name(code))}](../countries/{code.lower()}.md)\n")
             parts.append(self.listing(src, by_country[code]))
         return SitePage(src, term.label, "\n".join(parts))
 
@@ -400,8 +391,8 @@ class SiteBuilder:
         def cell(code: str, term: Term) -> str:
             hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
             links = " ".join(
-                f'<a href="{attr(self.links.href(src, case_src(c.slug)))}" title="{attr(c.title)}" '
-                f'aria-label="{attr(c.title)}">{number[c.slug]}</a>'
+                f'<a href="{html_attr(self.links.href(src, case_src(c.slug)))}" title="{html_attr(c.title)}" '
+                f'aria-label="{html_attr(c.title)}">{number[c.slug]}</a>'
                 for c in hits
             )
             return f"<td>{links}</td>"
@@ -451,8 +442,8 @@ class SiteBuilder:
             '<ol class="cb-key">\n'
             + "\n".join(
                 f"<li>{self.a(src, case_src(c.slug), c.title)} "
-                f'<span class="cb-count">{text(", ".join(country_name(x) for x in c.countries))} · '
-                f"{text(c.period_label)}</span></li>"
+                f'<span class="cb-count">{html_text(", ".join(country_name(x) for x in c.countries))} · '
+                f"{html_text(c.period_label)}</span></li>"
                 for c in self.cases
             )
             + "\n</ol>\n"
@@ -497,7 +488,7 @@ def fill_home(markdown: str, sections: str) -> str:
 
 def default_home(site_name: str) -> str:
     """The home page's Markdown when ``docs/`` has no ``index.md``."""
-    return f"# {md(site_name)}\n\n{HOME_MARKER}\n"
+    return f"# {markdown_text(site_name)}\n\n{HOME_MARKER}\n"
 
 
 BRIEFS_INDEX = "briefs/index.md"

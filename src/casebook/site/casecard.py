@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from html import escape
+from collections.abc import Callable, Sequence
 
 from casebook.core.blockstash import identity
 from casebook.core.eligibility import badges
+from casebook.core.escape import html_attr, html_text
 from casebook.core.model import Case
-from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
 
 #: Turns the source path of a page into a link from the page being written.
 Linker = Callable[[str], str]
-
-
-def attr(text: str) -> str:
-    return escape(text, quote=True)
-
-
-def text(value: str) -> str:
-    return escape(value, quote=False)
 
 
 def _direct_linker(from_src: str) -> Linker:
@@ -33,17 +25,17 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
 
     def facet(label: str, items: Sequence[tuple[str, str | None]]) -> str:
         links = ", ".join(
-            f'<a href="{attr(href)}">{text(name)}</a>' if href else text(name) for name, href in items
+            f'<a href="{html_attr(href)}">{html_text(name)}</a>' if href else html_text(name) for name, href in items
         )
-        return f"<dt>{text(label)}</dt><dd>{links}</dd>"
+        return f"<dt>{html_text(label)}</dt><dd>{links}</dd>"
 
     rows = [
         facet("Countries", [(country_name(c), link(country_src(c))) for c in case.countries]),
         facet(
             "Policy areas",
-            [(_label(taxonomy.policy_areas, p), link(policy_area_src(p))) for p in case.policy_areas],
+            [(term_label(taxonomy.policy_areas, p), link(policy_area_src(p))) for p in case.policy_areas],
         ),
-        facet("Mechanisms", [(_label(taxonomy.mechanisms, m), link(mechanism_src(m))) for m in case.mechanisms]),
+        facet("Mechanisms", [(term_label(taxonomy.mechanisms, m), link(mechanism_src(m))) for m in case.mechanisms]),
     ]
     for key, label in (("direction", "Direction"), ("modes", "Modes"), ("levels", "Levels")):
         values = case.coordination.get(key) or []
@@ -63,8 +55,8 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     rows.append(badge_row(case, taxonomy))
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
     return (
-        f'<h1 id="case-title">{text(case.title)}</h1>\n{draft}'
-        f'<p class="cb-summary">{text(case.summary)}</p>\n'
+        f'<h1 id="case-title">{html_text(case.title)}</h1>\n{draft}'
+        f'<p class="cb-summary">{html_text(case.summary)}</p>\n'
         f'<dl class="cb-card">{"".join(rows)}</dl>\n'
     )
 
@@ -75,15 +67,11 @@ def badge_row(case: Case, taxonomy: Taxonomy) -> str:
     if not found:
         return ""
     items = "".join(
-        f'<li class="cb-criterion cb-criterion--{attr(b.id)}" title="{attr(b.detail)}">{text(b.label)}</li>'
+        f'<li class="cb-criterion cb-criterion--{html_attr(b.id)}" title="{html_attr(b.detail)}">'
+        f"{html_text(b.label)}</li>"
         for b in found
     )
     return f'<dt>COCOPS criteria</dt><dd><ul class="cb-criteria">{items}</ul></dd>'
-
-
-def _label(terms: Mapping[str, object], key: str) -> str:
-    term = terms.get(key)
-    return str(getattr(term, "label", key))
 
 
 def case_markdown(

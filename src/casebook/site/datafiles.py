@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casebook.core.escape import csv_cell, json_in_html, markdown_text
 from casebook.core.model import Case
-from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.core.taxonomy import Taxonomy, Term, country_name
 from casebook.core.validate import published_schema
 
 if TYPE_CHECKING:
@@ -30,15 +31,6 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 #: The licence statement of the Atom feed's ``<rights>``.
 RIGHTS = f"Content licensed under {LICENCE}: {LICENCE_URL}"
 
-#: A CSV cell starting with one of these is prefixed with ``'`` so that a spreadsheet never reads it as a
-#: formula (OWASP's advice against CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-#: Where a spreadsheet may start a new cell: the list separators of every locale (``,`` in English, ``;`` in
-#: German, French, Dutch, Spanish or Italian, a tab) and line breaks. ``cases.csv`` quotes its cells for ``,``,
-#: but a spreadsheet that splits on ``;`` ignores that, and ``Budget pooling;=2*21`` would hold a formula.
-SEGMENT_BREAKS = frozenset(",;\t\r\n")
-#: What a spreadsheet skips before the start of a cell: spaces and the quotes of a quoted cell.
-SEGMENT_PADDING = frozenset(' "')
 
 
 def case_record(case: Case) -> dict[str, Any]:
@@ -49,14 +41,8 @@ def case_record(case: Case) -> dict[str, Any]:
     return record
 
 
-def html_safe(text: str) -> str:
-    """JSON text with ``<``, ``>`` and ``&`` written as ``\\u`` escapes: the same data, and no markup in the bytes
-    even if a careless consumer pastes it into HTML. (Outside strings JSON never has these characters.)"""
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
 def _dumps(value: Any) -> str:
-    return html_safe(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
+    return json_in_html(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 def cases_json(cases: Iterable[Case]) -> str:
@@ -79,27 +65,6 @@ def _organisation(org: dict[str, str]) -> str:
     return org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
 
 
-def formula_safe(text: str) -> str:
-    """``text`` with a ``'`` in front if a spreadsheet would take it for a formula, and a ``'`` before each
-    ``=``, ``+``, ``-`` or ``@`` that starts a part of it when it is split on ``,``, ``;``, a tab or a line break
-    (after spaces or quotes): no part of the cell is a formula whatever the reader's list separator."""
-    if text.startswith(FORMULA_START):
-        text = "'" + text
-    if not any(ch in SEGMENT_BREAKS for ch in text):
-        return text
-    out = []
-    starting = False  # just after a break, among the spaces and quotes before the next cell's text
-    for ch in text:
-        if starting and ch in "=+-@":
-            out.append("'")
-        out.append(ch)
-        if ch in SEGMENT_BREAKS:
-            starting = True
-        elif ch not in SEGMENT_PADDING:
-            starting = False
-    return "".join(out)
-
-
 def _cell(value: Any, key: str) -> str:
     if value is None:
         return ""
@@ -109,7 +74,7 @@ def _cell(value: Any, key: str) -> str:
         text = JOIN.join(str(v) for v in value)
     else:
         text = str(value)
-    return formula_safe(text)
+    return csv_cell(text)
 
 
 def csv_row(case: Case, columns: list[str]) -> list[str]:
@@ -129,7 +94,7 @@ def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
 
     A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return starts with ``'`` instead,
     and so does every part of a cell that a spreadsheet splitting on ``;``, ``,`` or a tab would read as a cell
-    (:func:`formula_safe`).
+    (:func:`casebook.core.escape.csv_cell`).
     """
     columns = csv_columns(schema)
     lines = [_csv_line(columns)]
@@ -222,14 +187,6 @@ def write_export(out: Path, files: dict[str, str]) -> list[Path]:
 
 # --- Pages: /data/ and /data/codebook/ (Markdown with escaped values) ---
 
-def _md(text: str) -> str:
-    """Escape text for Markdown prose (and HTML inside it)."""
-    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    for char in "\\`*_[]{}#|!":
-        out = out.replace(char, "\\" + char)
-    return out
-
-
 def data_page(count: int, files: Iterable[str]) -> str:
     """The Markdown of ``/data/``."""
     names = set(files)
@@ -301,7 +258,7 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
     lines = [
         "# Codebook",
         "",
-        _md(schema.get("description", "")),
+        markdown_text(schema.get("description", "")),
         "",
         "Each case in [cases.json](cases.json) and [cases.csv](cases.csv) has `slug` (the file name without `.md`, "
         "unique) and `url` (its page, relative to the site root), then the fields below. "
@@ -316,7 +273,8 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
     ]
 
     def row(name: str, prop: dict[str, Any], req: bool) -> None:
-        lines.append(f"| `{name}` | {_type_of(prop)} | {'yes' if req else 'no'} | {_md(prop.get('description', ''))} |")
+        description = markdown_text(prop.get("description", ""))
+        lines.append(f"| `{name}` | {_type_of(prop)} | {'yes' if req else 'no'} | {description} |")
 
     for key, prop in schema["properties"].items():
         row(key, prop, key in required)
@@ -326,15 +284,19 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
             for child, cprop in children.items():
                 row(f"{key}.{child}", cprop, child in child_required)
     lines += ["", "## Vocabularies", "", "### Mechanisms", ""]
-    lines += [f"- `{t.id}`: **{_md(t.label)}**. {_md(t.definition)}" for t in taxonomy.mechanisms.values()]
+    lines += [_term_line(t) for t in taxonomy.mechanisms.values()]
     lines += ["", "### Policy areas", ""]
-    lines += [f"- `{t.id}`: **{_md(t.label)}**. {_md(t.definition)}" for t in taxonomy.policy_areas.values()]
+    lines += [_term_line(t) for t in taxonomy.policy_areas.values()]
     lines += [
         "",
         "### Countries",
         "",
-        "ISO 3166-1 alpha-2 codes, e.g. `MX` for " + _md(country_name("MX")) + "; the full list is in "
+        "ISO 3166-1 alpha-2 codes, e.g. `MX` for " + markdown_text(country_name("MX")) + "; the full list is in "
         "[case.schema.json](case.schema.json).",
         "",
     ]
     return "\n".join(lines)
+
+
+def _term_line(term: Term) -> str:
+    return f"- `{term.id}`: **{markdown_text(term.label)}**. {markdown_text(term.definition)}"

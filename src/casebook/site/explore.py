@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from casebook.core.escape import json_in_html
 from casebook.core.model import Case
 from casebook.core.regions import region_of
-from casebook.core.taxonomy import Taxonomy, country_name
-from casebook.site.datafiles import html_safe
+from casebook.core.taxonomy import Taxonomy, country_name, term_label
 
 #: URL key, label, and how to read a case's values; the order is the page's.
 FACETS: tuple[tuple[str, str], ...] = (
@@ -50,11 +50,9 @@ def _value_label(facet: str, value: str, taxonomy: Taxonomy) -> str:
     if facet == "country":
         return country_name(value)
     if facet == "mechanism":
-        term = taxonomy.mechanisms.get(value)
-        return term.label if term else value
+        return term_label(taxonomy.mechanisms, value)
     if facet == "policy":
-        term = taxonomy.policy_areas.get(value)
-        return term.label if term else value
+        return term_label(taxonomy.policy_areas, value)
     if facet == "type":
         return TYPE_LABELS.get(value, value)
     return value.capitalize()
@@ -99,7 +97,7 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
 
 def explorer_json(cases: Iterable[Case], taxonomy: Taxonomy) -> str:
     text = json.dumps(explorer_data(cases, taxonomy), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return html_safe(text) + "\n"
+    return json_in_html(text) + "\n"
 
 
 def explorer_page() -> str:

@@ -8,16 +8,15 @@ from the page itself; running the indexer is the adapter's (``casebook.adapter.p
 
 from __future__ import annotations
 
-from html import escape
-
+from casebook.core.escape import html_attr
 from casebook.core.model import Case
-from casebook.core.taxonomy import Taxonomy, country_name
+from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.site.explore import TYPE_LABELS
 
 
 def _filter(name: str, value: str) -> str:
     # Pagefind reads "name:value" from the attribute; the element itself stays empty and hidden.
-    return f'<span data-pagefind-filter="{escape(name, quote=True)}:{escape(value, quote=True)}" hidden></span>'
+    return f'<span data-pagefind-filter="{html_attr(name)}:{html_attr(value)}" hidden></span>'
 
 
 def page_markup(kind: str) -> str:
@@ -33,9 +32,7 @@ def case_markup(case: Case, taxonomy: Taxonomy) -> str:
     parts.append(_filter("type", TYPE_LABELS.get(case.type, case.type)))
     parts += [_filter("country", country_name(c)) for c in sorted(case.countries)]
     for key in sorted(case.mechanisms):
-        term = taxonomy.mechanisms.get(key)
-        parts.append(_filter("mechanism", term.label if term else key))
+        parts.append(_filter("mechanism", term_label(taxonomy.mechanisms, key)))
     for key in sorted(case.policy_areas):
-        term = taxonomy.policy_areas.get(key)
-        parts.append(_filter("policy area", term.label if term else key))
+        parts.append(_filter("policy area", term_label(taxonomy.policy_areas, key)))
     return "".join(parts)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import lru_cache
-from html import escape
 from importlib import resources
 from typing import Any
 
+from casebook.core.escape import html_attr
 from casebook.core.regions import region_of
 from casebook.core.taxonomy import country_name
 
@@ -122,7 +122,7 @@ def world_map_svg(
         f"{round(view[3] - view[1], 1)}"
     modifier = "" if view is None else " cb-map--region"
     parts = [
-        f'<svg class="cb-map{modifier}" viewBox="{box}" role="group" aria-label="{escape(label)}" '
+        f'<svg class="cb-map{modifier}" viewBox="{box}" role="group" aria-label="{html_attr(label)}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for code in sorted(shapes):
@@ -133,8 +133,8 @@ def world_map_svg(
         count = counts[code]
         name = f"{country_name(code)}: {_cases(count)}"
         parts.append(
-            f'<a href="{escape(href(code))}" aria-label="{escape(name)}" data-country="{escape(code)}">'
-            f"<title>{escape(name)}</title>"
+            f'<a href="{html_attr(href(code))}" aria-label="{html_attr(name)}" data-country="{html_attr(code)}">'
+            f"<title>{html_attr(name)}</title>"
             f'<path d="{shapes[code]}" fill="{_shade(count, most)}"/></a>'
         )
     parts.append("</svg>")
@@ -145,7 +145,7 @@ def map_table(counts: dict[str, int], href: Callable[[str], str]) -> str:
     """The map's text alternative: an HTML table of countries and counts, most cases first."""
     rows = sorted(((n, c) for c, n in counts.items() if n > 0), key=lambda item: (-item[0], country_name(item[1])))
     body = "".join(
-        f'<tr><td><a href="{escape(href(code))}">{escape(country_name(code))}</a></td><td>{count}</td></tr>'
+        f'<tr><td><a href="{html_attr(href(code))}">{html_attr(country_name(code))}</a></td><td>{count}</td></tr>'
         for count, code in rows
     )
     return (
@@ -172,7 +172,7 @@ def map_block(counts: dict[str, int], href: Callable[[str], str]) -> str:
         europe
         + '<figure class="cb-map-figure">'
         + world_map_svg(counts, href)
-        + f'<figcaption>{world}Shading: number of published cases. {escape(data["attribution"])}</figcaption>'
+        + f'<figcaption>{world}Shading: number of published cases. {html_attr(data["attribution"])}</figcaption>'
         + "</figure>\n<details class=\"cb-map-alt\"><summary>The map as a table</summary>\n"
         + map_table(counts, href)
         + "\n</details>\n"
