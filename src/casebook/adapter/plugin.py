@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import os
@@ -31,15 +30,13 @@ from casebook.core.loader import path_problem
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.model import Case
 from casebook.core.problems import Problem
-from casebook.site.assembly import bibliography_page, case_sections
-from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
-from casebook.site.builder import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.assembly import Assembly, SiteOptions, assemble
+from casebook.site.builder import SitePage
 from casebook.site.community import Discussion, check_discussion, community_context
 from casebook.site.csp import unsafe_theme_settings, with_policy
-from casebook.site.extras import UNINDEXED, generated_files, with_map
+from casebook.site.extras import UNINDEXED
 from casebook.site.sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
 from casebook.site.searchmarkup import case_markup, page_markup
-from casebook.site.urls import HOME
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -109,10 +106,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.background: BackgroundIndex | None = None
         self.catalogue: Catalogue | None = None
         self.titles: dict[str, str] = {}
-        self.home = ""
+        #: This build's generated pages and files (``site/assembly.py``).
+        self.assembly: Assembly | None = None
         self.search_cases: dict[str, Case] = {}
         self.search_briefs: dict[str, bool] = {}  # src_uri -> is a draft
-        self.briefs_list = ""
         #: Pages whose content comes from contributors' case files: sanitized in on_page_content.
         self.contributed: set[str] = set()
         self.docs_prefix: str | None = None
@@ -134,10 +131,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.catalogue = None
         self.titles = {}
         self.contributed = set()
-        self.home = ""
+        self.assembly = None
         self.search_cases = {}
         self.search_briefs = {}
-        self.briefs_list = ""
         self.case_citations = {}
         self.page_citations = {}
         self.blocks = BlockStash()
@@ -248,51 +244,43 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                 file.edit_uri = f"{docs_prefix}/{file.src_uri}"
         for name in EXTRA_CSS + EXTRA_JS + PAGE_JS:
             files.append(File.generated(config, f"assets/casebook/{name}", abs_src_path=str(ASSETS / name)))
-        # Drafts are pages only under `mkdocs serve`; a build never sees them.
-        site = SiteBuilder(catalogue, include_drafts=self.serving, directory_urls=config.use_directory_urls)
         # Placeholders keyed on everything contributors write (case and brief files, the bibliography), so that
         # no contributed text can hold one.
         self.blocks = BlockStash(contributed_texts(catalogue))
-        site.block = self.blocks
-        site_pages = site.pages()  # needs no formatted reference: a worker may still be formatting them
-        if bib is not None:
-            self.workers.take_formatted(bib, formatting)
-            self.citation_state.labels = bib.labels()
-        # A hand-written docs/briefs/index.md is kept, and the list of briefs is put into it.
-        own_index = files.get_file_from_path(BRIEFS_INDEX) is not None
-        briefs = brief_site_pages(catalogue, include_drafts=self.serving, index=not own_index, block=self.blocks)
-        if own_index:
-            self.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=self.serving))
-        cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
-        for page in site_pages + briefs:
-            case = cases.get(page.src_uri)
-            if case is not None:
-                page = dataclasses.replace(page, markdown=page.markdown + self._case_sections(case, page, config))
+
+        def references_needed() -> None:
+            if bib is not None:
+                self.workers.take_formatted(bib, formatting)
+                self.citation_state.labels = bib.labels()
+
+        def bibliography_block(html: str) -> str:
+            # The list of entries skips the Markdown parser; MkDocs still learns its anchors (links to #key).
+            self.bibliography_anchors = anchor_ids(html)
+            return self.blocks(html)
+
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        options = SiteOptions(
+            site_name=config.site_name, site_url=config.site_url or "", directory_urls=config.use_directory_urls,
+            include_drafts=self.serving,  # drafts are pages only under `mkdocs serve`; a build never sees them
+            source_date_epoch=int(epoch) if epoch.isdigit() else None,
+        )
+        assembly = assemble(
+            catalogue, options, lambda src: files.get_file_from_path(src) is not None, block=self.blocks,
+            bibliography_block=bibliography_block, references_needed=references_needed,
+        )
+        self.assembly = assembly
+        self.case_citations = assembly.citations
+        for page in assembly.pages:
             self._add(files, config, page)
         if docs_prefix:
             for display, found in catalogue.citations.items():
                 if display.startswith(docs_prefix + "/"):
                     self.page_citations[display[len(docs_prefix) + 1:]] = [c.key for c in found]
-        if bib is not None:
-            page = SitePage(BIBLIOGRAPHY_PAGE, "Bibliography", self._bibliography_page(files, config), in_nav=True)
-            self._add(files, config, page)
-        self.home = site.home_sections()
-        if files.get_file_from_path(HOME) is None:
-            self._add(files, config, SitePage(HOME, config.site_name, default_home(config.site_name), in_nav=True))
-        # Pages the nav lists that other parts of the site normally provide: keep this step last in on_files
-        # so that a real briefs index or bibliography page, added above, always wins.
-        for page in fallback_pages():
-            if files.get_file_from_path(page.src_uri) is None:
-                self._add(files, config, page)
-        self._add_reader_files(files, config, catalogue)
+        self._add_reader_files(files, config, catalogue, assembly.files)
         return files
 
-    def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue) -> None:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-        generated = generated_files(
-            catalogue, site_name=config.site_name, site_url=config.site_url or "",
-            source_date_epoch=int(epoch) if epoch.isdigit() else None,
-        )
+    def _add_reader_files(self, files: Files, config: MkDocsConfig, catalogue: Catalogue,
+                          generated: dict[str, str]) -> None:
         self.search_cases = {f"cases/{c.slug}.md": c for c in catalogue.cases}
         self.search_briefs = {f"briefs/{b.slug}.md": b.is_draft for b in catalogue.briefs}
         for src_uri, content in generated.items():
@@ -303,28 +291,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
                     "remove or rename the hand-written one"
                 )
             files.append(File.generated(config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-
-    def _case_sections(self, case: Case, page: SitePage, config: MkDocsConfig) -> str:
-        """References and "Cite this case", appended to a case page."""
-        assert self.catalogue is not None
-        markdown, citation = case_sections(
-            self.catalogue, case, page.src_uri, site_url=config.site_url or "", site_name=config.site_name,
-            directory_urls=config.use_directory_urls, block=self.blocks,
-        )
-        self.case_citations[page.src_uri] = citation
-        return markdown
-
-    def _bibliography_page(self, files: Files, config: MkDocsConfig) -> str:
-        """``/bibliography/``, with "Cited by" links to the cases, briefs and pages this build has."""
-        assert self.catalogue is not None
-        def block(html: str) -> str:
-            # The list of entries skips the Markdown parser; MkDocs still learns its anchors (links to #key).
-            self.bibliography_anchors = anchor_ids(html)
-            return self.blocks(html)
-        return bibliography_page(
-            self.catalogue, self._settings(), lambda src: files.get_file_from_path(src) is not None,
-            directory_urls=config.use_directory_urls, block=block,
-        )
 
     def _add(self, files: Files, config: MkDocsConfig, page: SitePage) -> None:
         existing = files.get_file_from_path(page.src_uri)
@@ -394,10 +360,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": html_attr(title)}
-        if page.file.src_uri == HOME:
-            markdown = fill_home(markdown, self.home)
-        if page.file.src_uri == BRIEFS_INDEX and self.briefs_list:
-            markdown = fill_briefs_index(markdown, self.briefs_list)
         # Search markup comes from validated data only: any cb_search a page brings is replaced.
         searched = self.search_cases.get(page.file.src_uri)
         if searched is not None and self.catalogue is not None and not searched.is_draft:
@@ -409,8 +371,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             page.meta["cb_search"] = page_markup("brief")
         else:
             page.meta["cb_search"] = page_markup("page")
-        if self.catalogue is not None:
-            markdown = with_map(markdown, self.catalogue, page.file.src_uri, directory_urls=config.use_directory_urls)
+        if self.assembly is not None:
+            markdown = self.assembly.finish(page.file.src_uri, markdown)
         return markdown
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:

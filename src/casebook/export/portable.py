@@ -27,7 +27,6 @@ would take as line breaks or refuse are written as ``\\uXXXX`` escapes.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import unicodedata
@@ -40,22 +39,14 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from casebook.bibliography import references_markdown
 from casebook.catalogue import Catalogue
-from casebook.citations.inline import BIBLIOGRAPHY_PAGE, CITATION, CitationState, _mask_code, parse_citation
+from casebook.citations.inline import CITATION, CitationState, _mask_code, parse_citation
 from casebook.core.escape import html_attr, markdown_entities
 from casebook.core.model import Brief, Case
-from casebook.export.body import BodyRenderer, PortableBody
-from casebook.site.assembly import bibliography_page, case_sections
-from casebook.site.briefpages import (
-    brief_markdown,
-    brief_site_pages,
-    briefs_list_markdown,
-    fill_briefs_index,
-    published_or_all,
-)
-from casebook.site.builder import BRIEFS_INDEX, SiteBuilder, SitePage, default_home, fallback_pages, fill_home
-from casebook.site.extras import generated_files, with_map
+from casebook.export.body import BodyRenderer
+from casebook.site.assembly import SiteOptions, assemble
+from casebook.site.builder import SitePage
 from casebook.site.sanitize import unsafe_settings
-from casebook.site.urls import HOME, case_src
+from casebook.site.urls import case_src
 
 _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 #: Words YAML 1.1 reads as booleans or null even as keys; such keys are quoted.
@@ -280,77 +271,45 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
     labels = bib.labels() if bib is not None else {}
     handwritten = _docs_files(settings.root / settings.docs_dir)
 
-    generated: dict[str, tuple[SitePage, dict[str, Any]]] = {}
+    options = SiteOptions(site_name=site_name, site_url=site_url, directory_urls=directory_urls,
+                          source_date_epoch=source_date_epoch)
 
-    def add(page: SitePage, meta: dict[str, Any] | None = None) -> None:
+    def exists(src: str) -> bool:
+        return src in handwritten
+
+    # Contributed bodies are rendered and sanitized here, as the plugin's site has them (see body.py); their
+    # links are rewritten as MkDocs would, so the renderer needs every page of the site: a first assembly
+    # (bodies as written) tells which pages there are.
+    outline = assemble(catalogue, options, exists)
+    assets = {f"assets/casebook/{name}": (ASSETS / name).read_text(encoding="utf-8")
+              for name in PORTABLE_CSS + PORTABLE_JS + PORTABLE_PAGE_JS}
+    extensions, configs = body_extensions(project)
+    try:
+        renderer = BodyRenderer(extensions, configs, {*handwritten, *(p.src_uri for p in outline.pages),
+                                                      *outline.files, *assets}, directory_urls=directory_urls)
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError) as error:
+        raise PortableError(f"mkdocs.yml: cannot load its markdown_extensions: {error}") from error
+
+    def render_body(item: Case | Brief, src: str) -> tuple[str, str]:
+        rendered = renderer.render(markdown_citations(item.body, labels, src), src)
+        return rendered.markdown, rendered.footnotes
+
+    assembly = assemble(catalogue, options, exists, bodies=render_body)
+    fronts: dict[str, dict[str, Any]] = {case_src(c.slug): {"case": c.meta} for c in catalogue.published}
+    fronts |= {f"briefs/{b.slug}.md": {"brief": b.meta} for b in catalogue.published_briefs}
+    generated: dict[str, tuple[SitePage, dict[str, Any]]] = {}
+    for page in assembly.pages:
         if page.src_uri in generated or page.src_uri in handwritten:
             raise PortableError(
                 f"generated page '{page.src_uri}' clashes with '{settings.docs_dir}/{page.src_uri}'; "
                 "remove or rename the hand-written page"
             )
-        generated[page.src_uri] = (page, meta or {})
-
-    site = SiteBuilder(catalogue, include_drafts=False, directory_urls=directory_urls)
-    own_briefs_index = BRIEFS_INDEX in handwritten
-    cases = {case_src(c.slug): c for c in catalogue.published}
-    briefs = {f"briefs/{b.slug}.md": b for b in catalogue.published_briefs}
-    for page in site.pages() + brief_site_pages(catalogue, include_drafts=False, index=not own_briefs_index):
-        case = cases.get(page.src_uri)
-        brief = briefs.get(page.src_uri)
-        if case is not None:
-            add(page, {"case": case.meta})  # written below, once every file of the site is known
-        elif brief is not None:
-            add(page, {"brief": brief.meta})
-        else:
-            add(page)
-    if bib is not None:
-        markdown = bibliography_page(catalogue, settings, lambda src: src in generated or src in handwritten,
-                                     directory_urls=directory_urls)
-        add(SitePage(BIBLIOGRAPHY_PAGE, "Bibliography", markdown, in_nav=True))
-    if HOME not in handwritten:
-        add(SitePage(HOME, site_name, default_home(site_name), in_nav=True))
-    for page in fallback_pages():
-        if page.src_uri not in generated and page.src_uri not in handwritten:
-            add(page)
+        generated[page.src_uri] = (page, fronts.get(page.src_uri, {}))
 
     def finish(src: str, markdown: str) -> str:
-        if src == HOME:
-            markdown = fill_home(markdown, site.home_sections())
-        if src == BRIEFS_INDEX and own_briefs_index:
-            markdown = fill_briefs_index(
-                markdown, briefs_list_markdown(published_or_all(catalogue, include_drafts=False))
-            )
-        markdown = with_map(markdown, catalogue, src, directory_urls=directory_urls)
-        return markdown_citations(markdown, labels, src)
+        return markdown_citations(assembly.finish(src, markdown), labels, src)
 
-    readers = generated_files(catalogue, site_name=site_name, site_url=site_url, source_date_epoch=source_date_epoch)
-    for name in PORTABLE_CSS + PORTABLE_JS + PORTABLE_PAGE_JS:
-        readers[f"assets/casebook/{name}"] = (ASSETS / name).read_text(encoding="utf-8")
-
-    # Contributed bodies: rendered and sanitized here, as the plugin's site has them (see portable_body.py).
-    extensions, configs = body_extensions(project)
-    try:
-        renderer = BodyRenderer(extensions, configs, {*handwritten, *generated, *readers},
-                                directory_urls=directory_urls)
-    except (ImportError, AttributeError, KeyError, TypeError, ValueError) as error:
-        raise PortableError(f"mkdocs.yml: cannot load its markdown_extensions: {error}") from error
-    every_case = {c.slug: c for c in catalogue.cases}
-
-    def render_body(item: Case | Brief, src: str) -> PortableBody:
-        return renderer.render(markdown_citations(item.body, labels, src), src)
-
-    for src, case in cases.items():
-        rendered = render_body(case, src)
-        page = site.case_page(dataclasses.replace(case, body=rendered.markdown))
-        sections, _ = case_sections(catalogue, case, src, site_url=site_url, site_name=site_name,
-                                    directory_urls=directory_urls)
-        generated[src] = (dataclasses.replace(page, markdown=_with_footnotes(page.markdown + sections, rendered)),
-                          generated[src][1])
-    for src, brief in briefs.items():
-        rendered = render_body(brief, src)
-        markdown = brief_markdown(dataclasses.replace(brief, body=rendered.markdown), every_case, bib)
-        page, meta = generated[src]
-        generated[src] = (dataclasses.replace(page, markdown=_with_footnotes(markdown, rendered)), meta)
+    readers: dict[str, str] = {**assembly.files, **assets}
 
     files: dict[str, str | bytes] = {}
     for src, data in handwritten.items():
@@ -382,11 +341,6 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
     not_in_nav += [src for src in readers if src.endswith(".md")]
     files["mkdocs.yml"] = mkdocs_config(project, pages, not_in_nav)
     return dict(sorted(files.items()))
-
-
-def _with_footnotes(markdown: str, body: PortableBody) -> str:
-    """A page's Markdown with the body's footnotes at its end, where the plugin's site has them."""
-    return markdown.rstrip("\n") + "\n\n" + body.footnotes if body.footnotes else markdown
 
 
 def body_extensions(project: Mapping[str, Any]) -> tuple[list[str], dict[str, dict[str, Any]]]:
