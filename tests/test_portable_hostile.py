@@ -21,6 +21,7 @@ from casebook.export.body import portable_markdown
 from casebook.export.portable import PortableError, body_extensions
 from conftest import FIXTURES, build, casebook, make_site, serve_directory, start_tags
 from hostile_cases import ACCEPTED, BIB_FOR_SITE, case
+from test_briefs import BRIEF
 
 #: Raw HTML, Markdown that makes markup, and raw HTML indented under a details block (which a parser without
 #: pymdownx.details takes for a code block). Each payload would set ``window.__pwned`` or open a dialog.
@@ -76,6 +77,10 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     config = (site / "mkdocs.yml").read_text(encoding="utf-8")
     config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # A brief titled like the theme's configuration id: its heading on the list of briefs must not take that id.
+    (site / "briefs").mkdir()
+    brief = BRIEF.replace('title: "Synthetic brief on programme coordination"', 'title: "__config"')
+    (site / "briefs" / "config-title.md").write_text(brief, encoding="utf-8")
     result = casebook("export", "--out", str(root / "out"), cwd=site)
     assert result.returncode == 0, result.stderr
     out = root / "out" / "site-src"
@@ -146,6 +151,12 @@ def test_no_contributor_element_takes_a_theme_id_or_an_html_title(exported: Path
         assert [tag for tag, attrs in tags if ("id", "__config") in attrs] == ["script"], src
         titles = [value or "" for _, attrs in start_tags(_article(page)) for name, value in attrs if name == "title"]
         assert not any("<" in title for title in titles), src
+
+
+def test_a_brief_title_never_gives_a_theme_id_on_the_list_of_briefs(exported: Path) -> None:
+    listing = (exported / "site" / "briefs" / "index.html").read_text(encoding="utf-8")
+    assert 'id="brief-config-title"' in listing and "__config</a>" in listing
+    assert listing.count('id="__config"') == 1  # the theme's own configuration, and nothing else
 
 
 def test_headings_keep_their_sanitized_ids_and_their_text_is_never_markdown() -> None:

@@ -272,7 +272,7 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
     handwritten = _docs_files(settings.root / settings.docs_dir)
 
     options = SiteOptions(site_name=site_name, site_url=site_url, directory_urls=directory_urls,
-                          source_date_epoch=source_date_epoch)
+                          source_date_epoch=source_date_epoch, heading_ids=True)
 
     def exists(src: str) -> bool:
         return src in handwritten

@@ -46,6 +46,8 @@ class SiteOptions:
     #: Drafts are pages only in a preview (``mkdocs serve``), never in a build or an export.
     include_drafts: bool = False
     source_date_epoch: int | None = None
+    #: Give generated headings made from contributed titles explicit ids (for engines without the plugin).
+    heading_ids: bool = False
 
 
 @dataclass
@@ -101,9 +103,11 @@ def assemble(
     site_pages = site.pages()  # needs no formatted reference
     references_needed()
     own_index = exists(BRIEFS_INDEX)
-    briefs = brief_site_pages(catalogue, include_drafts=options.include_drafts, index=not own_index, block=block)
+    briefs = brief_site_pages(catalogue, include_drafts=options.include_drafts, index=not own_index, block=block,
+                              heading_ids=options.heading_ids)
     if own_index:
-        done.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=options.include_drafts))
+        done.briefs_list = briefs_list_markdown(published_or_all(catalogue, include_drafts=options.include_drafts),
+                                                heading_ids=options.heading_ids)
     cases = {case_src(c.slug): c for c in catalogue.cases}
     for page in site_pages + briefs:
         case = cases.get(page.src_uri)

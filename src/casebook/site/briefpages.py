@@ -94,15 +94,21 @@ def brief_markdown(
 BRIEFS_MARKER = "<!-- casebook:briefs -->"
 
 
-def briefs_list_markdown(briefs: list[Brief]) -> str:
-    """The briefs, newest first, each a linked heading, its date and audience, and its summary."""
+def briefs_list_markdown(briefs: list[Brief], *, heading_ids: bool = False) -> str:
+    """The briefs, newest first, each a linked heading, its date and audience, and its summary.
+
+    With ``heading_ids`` each heading carries its id (``{ #brief-<slug> }``, for the attr_list extension) instead
+    of the one the ``toc`` extension would make from the brief's title: an engine without the plugin's guarded
+    ``slugify`` would otherwise give a brief titled ``__config`` the theme's configuration id.
+    """
     if not briefs:
         return "No policy briefs have been published yet.\n"
     lines: list[str] = []
     for brief in newest_first(briefs):
         draft = " (draft)" if brief.is_draft else ""
         lines += [
-            f"## [{line_markdown(brief.title)}]({brief.slug}.md){draft}",
+            f"## [{line_markdown(brief.title)}]({brief.slug}.md){draft}"
+            + (f" {{ #brief-{brief.slug} }}" if heading_ids else ""),
             "",
             f'<p class="cb-brief-meta"><time datetime="{line_attr(brief.date)}">{line_text(human_date(brief.date))}'
             f"</time> · For {line_text(', '.join(brief.audience))}</p>",
@@ -113,14 +119,14 @@ def briefs_list_markdown(briefs: list[Brief]) -> str:
     return "\n".join(lines)
 
 
-def briefs_index_markdown(briefs: list[Brief]) -> str:
+def briefs_index_markdown(briefs: list[Brief], *, heading_ids: bool = False) -> str:
     """The generated list of briefs at ``briefs/index.md``."""
     intro = (
         "# Policy briefs\n\n"
         "Policy briefs draw lessons from several cases in the catalogue for practitioners. "
         "Each brief starts with its key messages, links the cases it draws on and prints as a short document.\n\n"
     )
-    return intro + briefs_list_markdown(briefs)
+    return intro + briefs_list_markdown(briefs, heading_ids=heading_ids)
 
 
 def fill_briefs_index(markdown: str, listing: str) -> str:
@@ -135,7 +141,8 @@ def published_or_all(catalogue: Catalogue, *, include_drafts: bool) -> list[Brie
 
 
 def brief_site_pages(
-    catalogue: Catalogue, *, include_drafts: bool, index: bool = True, block: Callable[[str], str] = identity
+    catalogue: Catalogue, *, include_drafts: bool, index: bool = True, block: Callable[[str], str] = identity,
+    heading_ids: bool = False,
 ) -> list[SitePage]:
     """A page per brief (drafts only if ``include_drafts``) and, if ``index``, the list of briefs.
 
@@ -150,5 +157,6 @@ def brief_site_pages(
         for b in briefs
     ]
     if index:
-        pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs), in_nav=True))
+        pages.append(SitePage(BRIEFS_INDEX, "Policy briefs", briefs_index_markdown(briefs, heading_ids=heading_ids),
+                              in_nav=True))
     return sorted(pages, key=lambda page: page.src_uri)
