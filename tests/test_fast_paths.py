@@ -27,7 +27,7 @@ from casebook.citations.inline import Citation
 from casebook.core import frontmatter, taxonomy, validate
 from casebook.core.model import Case
 from casebook.core.problems import error
-from casebook.core.validate import _validator, schema_passes
+from casebook.core.validate import reference_validator, schema_passes
 from casebook.site import urls
 from casebook.site.builder import TermIndex, related_cases
 
@@ -55,7 +55,7 @@ def same(text: str) -> None:
 
 def test_fast_reader_is_used_and_gives_values_and_lines() -> None:
     text = 'title: "t"\ncountries: [NO]\nperiod:\n  start: 2001\norganisations:\n  - name: "A"\n    role: x\n'
-    value, lines = frontmatter._fast_parse(text, 2)
+    value, lines = frontmatter.fast_parse(text, 2)
     assert value == {"title": "t", "countries": ["NO"], "period": {"start": 2001},
                      "organisations": [{"name": "A", "role": "x"}]}
     assert lines[("period", "start")] == 5 and lines[("organisations", 0, "role")] == 8
@@ -135,7 +135,7 @@ VALID: dict[str, Any] = {
 
 
 def reference_passes(meta: Any, schema: str = "case") -> bool:
-    return not any(True for _ in _validator(schema).iter_errors(meta))
+    return not any(True for _ in reference_validator(schema).iter_errors(meta))
 
 
 def test_a_valid_record_passes_both() -> None:
@@ -279,7 +279,7 @@ URL_PART = st.sampled_from(["", "a", "b", "cases", "x.html", "index.html", ".", 
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
 @given(st.lists(URL_PART, max_size=5).map("/".join), st.lists(URL_PART, max_size=5).map("/".join))
 def test_fast_relative_path_agrees_with_posixpath(to_url: str, base: str) -> None:
-    assert urls._relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+    assert urls.fast_relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
 
 
 # --- Validation's per-file fast paths ----------------------------------------------------------------
@@ -360,7 +360,7 @@ def test_front_matter_cut_agrees_with_splitting_every_line(text: str) -> None:
 
 def reference_scan(body: str, first_line: int) -> list[Citation]:
     """Citations found with :func:`parse_citation` and per-item line counting (the scan before its fast path)."""
-    text = citations._mask_code(body)
+    text = citations.mask_code(body)
     found: list[Citation] = []
     for match in citations.CITATION.finditer(text):
         start = match.start()

@@ -79,7 +79,7 @@ def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def _mask_code(body: str) -> str:
+def mask_code(body: str) -> str:
     """``body`` with fenced code blocks, code spans and HTML comments blanked out."""
     if "`" not in body and "~" not in body and ("<" not in body or "<!--" not in body):
         return body  # nothing to blank (the common case; the checks below are per line and per character)
@@ -124,7 +124,7 @@ def _mask_code(body: str) -> str:
 
 def scan_citations(body: str, first_line: int = 1) -> list[Citation]:
     """Every citation in a Markdown ``body`` whose first line is line ``first_line`` of its file."""
-    text = _mask_code(body)
+    text = mask_code(body)
     found: list[Citation] = []
     line = first_line
     counted = 0

@@ -39,7 +39,7 @@ MAX_FRONTMATTER_BYTES = 32_000
 MAX_DEPTH = 8
 MAX_INT_DIGITS = 12
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
 
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 #: Characters refused anywhere in a case file: C0 and C1 controls (terminal escapes, NUL), the Unicode
@@ -68,12 +68,12 @@ class Document:
 
     path: str
     meta: dict[str, Any] = field(default_factory=dict)
-    lines: dict[Path, int] = field(default_factory=dict)
+    lines: dict[KeyPath, int] = field(default_factory=dict)
     body: str = ""
     body_line: int = 1
     problems: list[Problem] = field(default_factory=list)
 
-    def line_of(self, path: Path) -> int:
+    def line_of(self, path: KeyPath) -> int:
         """The line of the nearest recorded ancestor of ``path``."""
         while path:
             if path in self.lines:
@@ -150,7 +150,7 @@ def _check_escapes(node: ScalarNode) -> None:
         raise _Refused(node.start_mark.line, "E002", message)
 
 
-def _build(node: Node, path: Path, lines: dict[Path, int], offset: int) -> Any:
+def _build(node: Node, path: KeyPath, lines: dict[KeyPath, int], offset: int) -> Any:
     lines[path] = node.start_mark.line + offset
     if isinstance(node, ScalarNode):
         _check_escapes(node)
@@ -186,17 +186,17 @@ _SYNTAX_HINTS = {
 }
 
 
-def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[Path, int], list[Problem]]:
+def parse_yaml(text: str, path: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int], list[Problem]]:
     """Parse strict YAML. ``first_line`` is the file line of the text's first line."""
     offset = first_line
-    lines: dict[Path, int] = {}
+    lines: dict[KeyPath, int] = {}
     for number, raw in enumerate(text.split("\n")):
         stripped = raw.lstrip(" ")
         if stripped.startswith("\t"):
             return None, lines, [error(path, number + offset, "E013", "tab used for indentation; indent with spaces")]
     if _CParser is not None and "\t" not in text:  # the two readers treat some tabs differently
         try:
-            value, fast_lines = _fast_parse(text, offset)
+            value, fast_lines = fast_parse(text, offset)
             return value, fast_lines, []
         except _Fallback:
             pass  # the reference reader decides, and words the problem
@@ -227,8 +227,9 @@ class _Fallback(Exception):
     """The fast reader met something it leaves to the reference reader."""
 
 
-def _fast_parse(text: str, offset: int) -> tuple[Any, dict[Path, int]]:
-    """Read strict YAML with libyaml's parser (the same YAML 1.1 grammar, several times faster).
+def fast_parse(text: str, offset: int) -> tuple[Any, dict[KeyPath, int]]:
+    """Fast twin of the reference reader (``_StrictLoader`` and ``_build``, used by :func:`parse_yaml`): strict YAML
+    read with libyaml's parser (the same YAML 1.1 grammar, several times faster).
 
     It gives the same values and lines as the reference reader (``_StrictLoader`` and ``_build``)
     for input that breaks no rule, and raises :class:`_Fallback` on anything else, from a syntax
@@ -237,7 +238,7 @@ def _fast_parse(text: str, offset: int) -> tuple[Any, dict[Path, int]]:
     """
     assert _CParser is not None
     parser = _CParser(text)
-    lines: dict[Path, int] = {}
+    lines: dict[KeyPath, int] = {}
     try:
         get: Any = parser.get_event
         if not isinstance(get(), StreamStartEvent):
@@ -259,7 +260,7 @@ def _fast_parse(text: str, offset: int) -> tuple[Any, dict[Path, int]]:
         parser.dispose()
 
 
-def _fast_node(get: Any, event: Any, path: Path, lines: dict[Path, int], offset: int, depth: int) -> Any:
+def _fast_node(get: Any, event: Any, path: KeyPath, lines: dict[KeyPath, int], offset: int, depth: int) -> Any:
     # Exact types (libyaml makes no subclasses), and a scalar in a mapping is read without a call of its own:
     # most of the front-matter is scalars, and this runs for every one of them.
     kind = type(event)

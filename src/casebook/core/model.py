@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from casebook.core.frontmatter import Path as KeyPath
+from casebook.core.frontmatter import KeyPath
 from casebook.core.problems import Problem
 
 
@@ -108,10 +108,6 @@ class Case(Record):
     @property
     def organisations(self) -> list[dict[str, str]]:
         return list(self.meta.get("organisations") or [])
-
-    @property
-    def lessons(self) -> list[str]:
-        return list(self.meta.get("lessons") or [])
 
     @property
     def updated(self) -> str | None:

@@ -32,9 +32,6 @@ class Taxonomy:
     mechanisms: dict[str, Term]
     policy_areas: dict[str, Term]
 
-    def country_name(self, code: str) -> str:
-        return country_name(code)
-
 
 FILES = {"mechanisms": "mechanisms.yml", "policy_areas": "policy-areas.yml"}
 

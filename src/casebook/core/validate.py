@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
-from casebook.core.frontmatter import Document
-from casebook.core.frontmatter import Path as KeyPath
+from casebook.core.frontmatter import Document, KeyPath
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.markup import ADMONITION_TYPES, inspect_body
 from casebook.core.model import Case, Record
@@ -65,7 +64,8 @@ def published_schema(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str = "case") -> jsonschema.protocols.Validator:
+def reference_validator(name: str = "case") -> jsonschema.protocols.Validator:
+    """The schema as jsonschema checks it: the slow twin of :func:`fast_validator`, which words every problem."""
     import jsonschema
 
     schema = load_schema(name)
@@ -75,8 +75,8 @@ def _validator(name: str = "case") -> jsonschema.protocols.Validator:
 
 
 @cache
-def _fast_validator(name: str = "case") -> Any:
-    """The same schema compiled to Python code: a fast test that a file passes.
+def fast_validator(name: str = "case") -> Any:
+    """Fast twin of :func:`reference_validator`: the same schema compiled to Python code, a fast test of a pass.
 
     Only a pass is taken from it; a file it fails is checked again by jsonschema, which words
     every problem. ``tests/test_fast_paths.py`` checks that the two agree on pass or fail.
@@ -86,7 +86,7 @@ def _fast_validator(name: str = "case") -> Any:
 
 def schema_passes(meta: Any, schema: str = "case") -> bool:
     try:
-        _fast_validator(schema)(meta)
+        fast_validator(schema)(meta)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
@@ -151,7 +151,8 @@ def schema_problems(
     problems: list[Problem] = []
     if schema_passes(doc.meta, schema):
         return problems
-    for err in sorted(_validator(schema).iter_errors(doc.meta), key=lambda e: [str(p) for p in e.absolute_path]):
+    errors = reference_validator(schema).iter_errors(doc.meta)
+    for err in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(err.absolute_path)
         if err.validator == "additionalProperties":
             allowed = list(err.schema.get("properties", {}))

@@ -39,7 +39,7 @@ from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from casebook.bibliography import references_markdown
 from casebook.catalogue import Catalogue
-from casebook.citations.inline import CITATION, CitationState, _mask_code, parse_citation
+from casebook.citations.inline import CITATION, CitationState, mask_code, parse_citation
 from casebook.core.escape import html_attr, markdown_entities
 from casebook.core.model import Brief, Case
 from casebook.export.body import BodyRenderer
@@ -136,7 +136,7 @@ def markdown_citations(markdown: str, labels: Mapping[str, str], page: str) -> s
     state = CitationState()
     state.labels = labels
     state.page = page
-    masked = _mask_html_blocks(_mask_code(markdown))
+    masked = _mask_html_blocks(mask_code(markdown))
     out = []
     pos = 0
     for match in CITATION.finditer(masked):

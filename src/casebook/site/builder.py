@@ -474,11 +474,6 @@ class SiteBuilder:
         )
 
 
-def build_pages(catalogue: Catalogue, *, include_drafts: bool, directory_urls: bool = True) -> list[SitePage]:
-    """Every generated page of a build, sorted by source path."""
-    return SiteBuilder(catalogue, include_drafts=include_drafts, directory_urls=directory_urls).pages()
-
-
 def fill_home(markdown: str, sections: str) -> str:
     """Put the generated home sections where ``docs/index.md`` has the marker, or after its text."""
     if HOME_MARKER in markdown:

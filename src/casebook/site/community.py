@@ -44,10 +44,6 @@ class Discussion:
     lang: str = "en"
 
     @property
-    def enabled(self) -> bool:
-        return self.provider is not None
-
-    @property
     def script_origin(self) -> str | None:
         """The origin whose script (and frame) the discussion widget needs, if any."""
         return "https://giscus.app" if self.provider == "giscus" else None

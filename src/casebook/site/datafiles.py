@@ -111,10 +111,6 @@ def _csv_line(cells: list[str]) -> str:
     return ",".join(quoted) + "\n"
 
 
-def schema_json(taxonomy: Taxonomy) -> str:
-    return _dumps(published_schema(taxonomy))
-
-
 def licence_text(names: Iterable[str]) -> str:
     """``LICENSE.txt``, beside the data files: their licence, and what each file is."""
     described = {

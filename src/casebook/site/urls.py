@@ -49,14 +49,15 @@ def page_url(src_uri: str, *, directory_urls: bool = True) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url``, both site-relative."""
     base = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
-    rel = _relpath(to_url, base)
+    rel = fast_relpath(to_url, base)
     if to_url == "" or to_url.endswith("/"):
         rel = "./" if rel == "." else rel + "/"
     return rel
 
 
-def _relpath(to_url: str, base: str) -> str:
-    """``posixpath.relpath("/" + to_url, "/" + base)``, without its normalising when there is nothing to normalise.
+def fast_relpath(to_url: str, base: str) -> str:
+    """Fast twin of ``posixpath.relpath("/" + to_url, "/" + base)``: the same, without its normalising when there is
+    nothing to normalise.
 
     Tens of thousands of links are computed per build; ``tests/test_fast_paths.py`` checks that both agree.
     """
