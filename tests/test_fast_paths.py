@@ -29,7 +29,7 @@ from casebook.core.model import Case
 from casebook.core.problems import error
 from casebook.core.validate import reference_validator, schema_passes
 from casebook.site import urls
-from casebook.site.builder import TermIndex, related_cases
+from casebook.site.related import TermIndex, related_cases
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -13,8 +13,11 @@ import pycountry
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
+from casebook.core.escape import markdown_text as md
 from casebook.core.regions import region_of, regions
-from casebook.site.builder import SiteBuilder, fill_home, md, newest, related_cases
+from casebook.site.builder import SiteBuilder, newest
+from casebook.site.page import fill_home
+from casebook.site.related import related_cases
 from casebook.site.urls import Links, page_url, relative_url
 from conftest import FIXTURES, build, make_site
 

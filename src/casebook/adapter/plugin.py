@@ -31,10 +31,10 @@ from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.model import Case
 from casebook.core.problems import Problem
 from casebook.site.assembly import Assembly, SiteOptions, assemble
-from casebook.site.builder import SitePage
 from casebook.site.community import Discussion, check_discussion, community_context
 from casebook.site.csp import unsafe_theme_settings, with_policy
 from casebook.site.extras import UNINDEXED
+from casebook.site.page import SitePage
 from casebook.site.sanitize import content_id, rename_toc_ids, sanitize_html, unsafe_settings
 from casebook.site.searchmarkup import case_markup, page_markup
 

@@ -44,7 +44,7 @@ from casebook.core.escape import html_attr, markdown_entities
 from casebook.core.model import Brief, Case
 from casebook.export.body import BodyRenderer
 from casebook.site.assembly import SiteOptions, assemble
-from casebook.site.builder import SitePage
+from casebook.site.page import SitePage
 from casebook.site.sanitize import unsafe_settings
 from casebook.site.urls import case_src
 

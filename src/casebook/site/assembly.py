@@ -24,15 +24,9 @@ from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import identity
 from casebook.core.model import Brief, Case
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
-from casebook.site.builder import (
-    BRIEFS_INDEX,
-    SiteBuilder,
-    SitePage,
-    default_home,
-    fallback_pages,
-    fill_home,
-)
+from casebook.site.builder import SiteBuilder
 from casebook.site.extras import generated_files, with_map
+from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
 from casebook.site.urls import HOME, case_src
 
 

@@ -11,7 +11,7 @@ from casebook.core.blockstash import identity
 from casebook.core.briefs import newest_first
 from casebook.core.escape import html_attr, html_text, markdown_text, one_line
 from casebook.core.model import Brief, Case
-from casebook.site.builder import BRIEFS_INDEX, SitePage
+from casebook.site.page import BRIEFS_INDEX, SitePage
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",

@@ -10,10 +10,7 @@ bytes.
 
 from __future__ import annotations
 
-import collections
-import heapq
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 from casebook.catalogue import Catalogue
 from casebook.core.blockstash import identity
@@ -22,6 +19,8 @@ from casebook.core.model import Case
 from casebook.core.regions import region_of
 from casebook.core.taxonomy import Taxonomy, Term, country_name, term_label
 from casebook.site.casecard import case_markdown
+from casebook.site.page import SitePage
+from casebook.site.related import TermIndex, related_cases
 from casebook.site.urls import (
     CATALOGUE,
     COUNTRIES,
@@ -37,22 +36,8 @@ from casebook.site.urls import (
 )
 from casebook.site.worldmap import MAP_MARKER
 
-#: Where the generated part of the home page goes in a hand-written ``docs/index.md``.
-HOME_MARKER = "<!-- casebook:home -->"
-#: How many cases the home page lists as newest, and a case page as related.
+#: How many cases the home page lists as newest.
 NEWEST = 5
-RELATED = 5
-
-
-@dataclass(frozen=True)
-class SitePage:
-    """A page that exists only in memory."""
-
-    src_uri: str
-    title: str  # plain text; templates get it HTML-escaped
-    markdown: str
-    in_nav: bool = False
-    edit_path: str | None = None  # the source file an edit link points to
 
 
 def plural(count: int, one: str, many: str | None = None) -> str:
@@ -68,55 +53,6 @@ def newest(cases: Iterable[Case], limit: int = NEWEST) -> list[Case]:
     ordered = sorted(cases, key=lambda c: c.slug)
     ordered.sort(key=lambda c: (c.updated or "", c.start), reverse=True)  # stable: slug breaks ties
     return ordered[:limit]
-
-
-class TermIndex:
-    """The cases that use each mechanism and each policy area, as slugs in the order given.
-
-    Ranking a case's related cases then looks only at the cases that share a term with it, instead of
-    comparing every pair of cases (quadratic in the size of the catalogue).
-    """
-
-    def __init__(self, cases: Iterable[Case]) -> None:
-        self.by_slug: dict[str, Case] = {}
-        self.mechanisms: dict[str, list[str]] = {}
-        self.policy_areas: dict[str, list[str]] = {}
-        for case in cases:
-            self.by_slug[case.slug] = case
-            for term in dict.fromkeys(case.mechanisms):
-                self.mechanisms.setdefault(term, []).append(case.slug)
-            for term in dict.fromkeys(case.policy_areas):
-                self.policy_areas.setdefault(term, []).append(case.slug)
-
-
-def related_cases(
-    case: Case, cases: Sequence[Case], limit: int = RELATED, index: TermIndex | None = None
-) -> list[tuple[Case, list[str], list[str]]]:
-    """Other cases ranked by how many mechanisms and policy areas they share with ``case``.
-
-    Ties go to the case sharing more mechanisms, then to the slug that sorts first. ``index`` must
-    be built from ``cases``; it is built here when not given.
-    """
-    index = index if index is not None else TermIndex(cases)
-    mechanisms, areas = set(case.mechanisms), set(case.policy_areas)
-    shared: collections.Counter[str] = collections.Counter()  # shared terms per other case, counted in C
-    for term in mechanisms:
-        shared.update(index.mechanisms.get(term, ()))
-    for term in areas:
-        shared.update(index.policy_areas.get(term, ()))
-    shared.pop(case.slug, None)
-    if not shared or limit <= 0:
-        return []
-    # Only cases sharing at least as many terms as the limit-th best can be among the best.
-    threshold = heapq.nlargest(limit, shared.values())[-1]
-    ranked = []
-    for slug, count in shared.items():
-        if count >= threshold:
-            other = index.by_slug[slug]
-            common = mechanisms.intersection(other.mechanisms)
-            ranked.append((-count, -len(common), slug, sorted(common), sorted(areas.intersection(other.policy_areas))))
-    ranked.sort()
-    return [(index.by_slug[slug], common, areas_shared) for _, _, slug, common, areas_shared in ranked[:limit]]
 
 
 class SiteBuilder:
@@ -472,37 +408,3 @@ class SiteBuilder:
             "- [By policy area](policy-areas/index.md)\n"
             "- [Compare countries and mechanisms](matrix.md) in one table\n"
         )
-
-
-def fill_home(markdown: str, sections: str) -> str:
-    """Put the generated home sections where ``docs/index.md`` has the marker, or after its text."""
-    if HOME_MARKER in markdown:
-        return markdown.replace(HOME_MARKER, "\n" + sections + "\n", 1)
-    return markdown.rstrip("\n") + "\n\n" + sections
-
-
-def default_home(site_name: str) -> str:
-    """The home page's Markdown when ``docs/`` has no ``index.md``."""
-    return f"# {markdown_text(site_name)}\n\n{HOME_MARKER}\n"
-
-
-BRIEFS_INDEX = "briefs/index.md"
-BIBLIOGRAPHY = "bibliography.md"
-
-
-def fallback_pages() -> list[SitePage]:
-    """Minimal pages the nav needs when nothing else provides them."""
-    return [
-        SitePage(
-            BIBLIOGRAPHY,
-            "Bibliography",
-            "# Bibliography\n\nThe sources that the catalogue's cases and policy briefs cite.\n",
-            in_nav=True,
-        ),
-        SitePage(
-            BRIEFS_INDEX,
-            "Policy briefs",
-            "# Policy briefs\n\nShort papers for practitioners that draw lessons across the catalogue's cases.\n",
-            in_nav=True,
-        ),
-    ]
