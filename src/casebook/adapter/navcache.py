@@ -8,6 +8,10 @@ ask ``NavKey`` for such a page and keep the markup Material's own partial render
 with that key; a page in the nav (an active entry), or any page when another plugin has a hook on
 templates (it may change what they see), is rendered by Material's partial every time. At 1,000
 synthetic cases this halves the time pages spend in the theme's template.
+
+Every build wraps the loader ``Theme.get_env`` made, since the plugin's partials include the theme's
+own; the plugin asks for the cache as well (``cache=True``) only on an engine ``engine.py`` lists as
+tested, and only while no other plugin has a hook on templates.
 """
 
 from __future__ import annotations

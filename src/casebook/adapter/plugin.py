@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from casebook.adapter.config import CasebookConfig
+from casebook.adapter.engine import engine_fits
 from casebook.adapter.navcache import NavKey, install_nav_cache
 from casebook.adapter.pagefind import BackgroundIndex, run_pagefind
-from casebook.adapter.workers import TEMPLATE_EVENTS, BuildWorkers, alone_on
+from casebook.adapter.workers import TEMPLATE_EVENTS, BuildWorkers, PageHooks, alone_on
 from casebook.bibliography import UNCITED, references_markdown
 from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.citations.cite import CaseCitation
@@ -98,8 +100,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.serving = False
         self.dirty = False
         self.markdown = MarkdownSetup()
-        #: Worker processes rendering pages beside MkDocs (see workers.py).
-        self.workers = BuildWorkers(self, None, serving=False, dirty=False)
+        #: Worker processes rendering pages beside MkDocs (see workers.py), and the hooks they run.
+        hooks = PageHooks(self.on_page_markdown, self.on_page_content, self.on_page_context, partial(alone_on, self))
+        self.workers = BuildWorkers(hooks, None, serving=False, dirty=False)
         #: The nav's markup reused across pages outside the nav (navcache.py), if this build caches it.
         self.nav_key: NavKey | None = None
         #: Under ``mkdocs serve``: the search index being built after the pages, while they are served.
@@ -139,7 +142,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.blocks = BlockStash()
         self.bibliography_anchors = set()
         self.workers.close()
-        self.workers = BuildWorkers(self, self.config.workers, serving=self.serving, dirty=self.dirty)
+        self.workers = BuildWorkers(self.workers.hooks, self.config.workers, serving=self.serving, dirty=self.dirty,
+                                    engine_fits=engine_fits())
         self.root = Path(config.config_file_path or ".").resolve().parent
         extensions = [e for e in config.markdown_extensions if isinstance(e, str)]
         unsafe = unsafe_settings(extensions, list(config.plugins))
@@ -315,7 +319,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Before the workers fork, so that each has the cache (and fills its own copy).
-        self.nav_key = install_nav_cache(env, config, str(TEMPLATES), cache=alone_on(self, config, TEMPLATE_EVENTS))
+        self.nav_key = install_nav_cache(
+            env, config, str(TEMPLATES), cache=self.workers.may_take_over(config, TEMPLATE_EVENTS))
         self.workers.start_templates(env, config, files)
         return env
 

@@ -6,6 +6,10 @@ from Markdown into HTML (forked at ``on_nav``) and putting pages into the theme'
 ``on_env``). A worker runs the plugin's own hooks on its copy of the build; MkDocs, in the main
 process, then converts an empty text for a page a worker rendered (``on_page_content`` puts the result
 back), and writes a page a worker put into the template through the one-line ``PRERENDERED`` template.
+
+The workers know the plugin only by the hooks it hands them (``PageHooks``). What they copy of MkDocs'
+private build steps is listed, with the versions it was tested on, in ``engine.py``; on any other engine
+the plugin gives them ``engine_fits=False`` and the build renders serially.
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from casebook.adapter.parallel import RenderPool, can_fork, default_workers, replay
 from casebook.bibliography import Bibliography, format_entries
@@ -39,10 +45,37 @@ DRAFT_MARKER = ('<div class="mkdocs-draft-marker" title="This page will not be i
 AUTO_WORKERS_MIN_PAGES = 100
 
 
-def alone_on(plugin: Any, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
+def alone_on(plugin: object, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
     """Whether ``plugin`` is the only one with a hook on each of ``events``."""
     return all(getattr(method, "__self__", None) is plugin
                for event in events for method in config.plugins.events.get(event, []))
+
+
+class PageHook(Protocol):
+    """``on_page_markdown`` or ``on_page_content``: a page's text in, its text out."""
+
+    def __call__(self, text: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str: ...
+
+
+class ContextHook(Protocol):
+    """``on_page_context``."""
+
+    def __call__(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                 nav: Navigation) -> TemplateContext: ...
+
+
+@dataclass(frozen=True)
+class PageHooks:
+    """What the workers run of the plugin's, in place of MkDocs running it, and the check that they may."""
+
+    #: Run on a page's Markdown before a worker converts it (MkDocs' ``page_markdown`` event).
+    markdown: PageHook
+    #: Run on a page's HTML after a worker converted it (``page_content``).
+    content: PageHook
+    #: Run on a page's context before a worker puts it into the template (``page_context``).
+    context: ContextHook
+    #: Whether the plugin is the only one with a hook on each of the events named (see ``alone_on``).
+    alone_on: Callable[[MkDocsConfig, tuple[str, ...]], bool]
 
 
 @dataclass
@@ -83,13 +116,15 @@ class Rendered:
 
 
 class BuildWorkers:
-    """The worker processes of one build; ``plugin`` is the casebook plugin whose hooks they run."""
+    """The worker processes of one build, which run ``hooks``; none unless ``engine_fits`` (``engine.py``)."""
 
-    def __init__(self, plugin: Any, setting: int | None, *, serving: bool, dirty: bool) -> None:
-        self.plugin = plugin
+    def __init__(self, hooks: PageHooks, setting: int | None, *, serving: bool, dirty: bool,
+                 engine_fits: bool = False) -> None:
+        self.hooks = hooks
         self.setting = setting
         self.serving = serving
         self.dirty = dirty
+        self.engine_fits = engine_fits
         self.count = 0
         self.pool: RenderPool | None = None
         #: Pages a worker turned into HTML, until on_page_content puts them back.
@@ -103,13 +138,18 @@ class BuildWorkers:
 
     def size(self, pages: int) -> int:
         """How many workers this build uses, for a site of ``pages`` pages."""
-        if self.dirty or not can_fork():
+        if self.dirty or not self.engine_fits or not can_fork():
             self.count = 0
         elif self.setting is not None:
             self.count = max(0, self.setting)
         else:
             self.count = default_workers() if pages >= AUTO_WORKERS_MIN_PAGES else 0
         return self.count
+
+    def may_take_over(self, config: MkDocsConfig, events: tuple[str, ...]) -> bool:
+        """Whether the plugin may do the engine's work on ``events`` its own way (in workers, or from the nav
+        cache): the engine is one that way was tested on, and no other plugin has a hook on them."""
+        return self.engine_fits and self.hooks.alone_on(config, events)
 
     # --- References -------------------------------------------------------------------------------
 
@@ -138,7 +178,7 @@ class BuildWorkers:
         self.close()
         self.nav = nav
         pages = [file.src_uri for file in files.documentation_pages()]
-        if self.size(len(pages)) and alone_on(self.plugin, config, PAGE_EVENTS):
+        if self.size(len(pages)) and self.may_take_over(config, PAGE_EVENTS):
             self.pool = RenderPool(pages, lambda src_uri: self._render(src_uri, config, files), self.count)
 
     def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
@@ -149,10 +189,10 @@ class BuildWorkers:
         config._current_page = page
         page.read_source(config)
         assert page.markdown is not None
-        page.markdown = self.plugin.on_page_markdown(page.markdown, page=page, config=config, files=files)
+        page.markdown = self.hooks.markdown(page.markdown, page=page, config=config, files=files)
         page.render(config, files)
         assert page.content is not None
-        page.content = self.plugin.on_page_content(page.content, page=page, config=config, files=files)
+        page.content = self.hooks.content(page.content, page=page, config=config, files=files)
         return Rendered.of(page)
 
     def taken(self, page: Page) -> bool:
@@ -181,7 +221,7 @@ class BuildWorkers:
     def start_templates(self, env: Any, config: MkDocsConfig, files: Files) -> None:
         """At on_env: every page is HTML now; workers that put pages into the template, from the last."""
         self.close()
-        if not self.count or not alone_on(self.plugin, config, PAGE_EVENTS + TEMPLATE_EVENTS):
+        if not self.count or not self.may_take_over(config, PAGE_EVENTS + TEMPLATE_EVENTS):
             return
         inclusion = InclusionLevel.is_in_serve if self.serving else InclusionLevel.is_included
         doc_files = files.documentation_pages(inclusion=inclusion)
@@ -203,7 +243,7 @@ class BuildWorkers:
         try:
             context = get_context(self.nav, doc_files, config, page)
             template = env.get_template(page.meta.get("template", "main.html"))
-            context = self.plugin.on_page_context(context, page=page, config=config, nav=self.nav)
+            context = self.hooks.context(context, page=page, config=config, nav=self.nav)
             if file.inclusion.is_excluded():  # type: ignore[no-untyped-call]
                 page.content = DRAFT_MARKER + (page.content or "")
             return str(template.render(context))
