@@ -9,7 +9,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
-from casebook.adapter.plugin import check_destination
+from casebook.adapter.files import check_destination
 from casebook.core.markup import find_raw_html, inspect_body
 from casebook.site.sanitize import (
     ALLOWED_TAGS,
