@@ -23,9 +23,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from casebook.citations import inline as citations
-from casebook.core import frontmatter, taxonomy, validate
-from casebook.site import urls
 from casebook.citations.inline import Citation
+from casebook.core import frontmatter, links, taxonomy, validate
 from casebook.core.model import Case
 from casebook.core.problems import error
 from casebook.core.validate import _validator, schema_passes
@@ -279,7 +278,7 @@ URL_PART = st.sampled_from(["", "a", "b", "cases", "x.html", "index.html", ".", 
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
 @given(st.lists(URL_PART, max_size=5).map("/".join), st.lists(URL_PART, max_size=5).map("/".join))
 def test_fast_relative_path_agrees_with_posixpath(to_url: str, base: str) -> None:
-    assert urls._relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+    assert links.fast_relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
 
 
 # --- Validation's per-file fast paths ----------------------------------------------------------------

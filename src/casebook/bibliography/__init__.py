@@ -27,7 +27,6 @@ import codecs
 import functools
 import hashlib
 import html
-import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -1044,27 +1043,6 @@ def _with_crossref(data: BibliographyData, entry: Entry, bib: Bibliography, prob
 
 
 # --- HTML for pages ------------------------------------------------------------------------------
-
-
-def relative_link(from_src: str, to_src: str, *, directory_urls: bool = True) -> str:
-    """The URL of the page built from ``to_src``, relative to the page built from ``from_src``."""
-
-    def url(src: str) -> str:
-        stem = src.removesuffix(".md")
-        parent, _, name = stem.rpartition("/")
-        if not directory_urls:
-            return stem + ".html"
-        if name in ("index", "README"):
-            return parent + "/" if parent else ""
-        return stem + "/"
-
-    source, target = url(from_src), url(to_src)
-    base = source if source.endswith("/") or not source else posixpath.dirname(source)
-    rel = posixpath.relpath("/" + target, "/" + base.rstrip("/")) if target else posixpath.relpath(
-        "/", "/" + base.rstrip("/"))
-    if target.endswith("/") or not target:
-        rel = "./" if rel == "." else rel + "/"
-    return rel
 
 
 def references_html(keys: Iterable[str], bib: Bibliography) -> str:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from casebook.bibliography import bibliography_markdown, references_markdown, relative_link
+from casebook.bibliography import bibliography_markdown, references_markdown
 from casebook.catalogue import Catalogue, Settings
 from casebook.citations.cite import CaseCitation, cite_case, cite_markdown
 from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import identity
+from casebook.core.links import relative_link
 from casebook.core.model import Case
 
 
