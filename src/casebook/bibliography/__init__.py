@@ -49,7 +49,7 @@ from pybtex.style.template import FieldIsMissing, first_of, href, join, names, n
 
 from casebook.bibliography.bibtex import clean_url, published_bib, refused_commands
 from casebook.core.blockstash import identity
-from casebook.core.frontmatter import _CONTROL, decode_utf8
+from casebook.core.frontmatter import CONTROL, decode_utf8
 from casebook.core.ids import key_problem, suggest_key
 from casebook.core.problems import Problem, error, warning
 from casebook.core.taxonomy import suggest
@@ -787,7 +787,7 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
     )
     if text is None:
         return Bibliography(display, digest, None, problems=[problem] if problem else [])
-    control = _CONTROL.search(text)
+    control = CONTROL.search(text)
     if control is not None:
         # Terminal escapes, NUL, bidi overrides...: refused as in case files (they would reach every page).
         char = control.group()
