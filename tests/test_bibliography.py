@@ -9,6 +9,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+from pybtex.database.input.bibtex import Parser
 
 from casebook import bibliography
 from casebook.bibliography import (
@@ -279,8 +280,8 @@ def test_scan_entries_skips_strings_comments_and_at_signs_inside_values() -> Non
 def test_an_unchanged_file_is_parsed_and_formatted_once(tmp_path: Path) -> None:
     path = tmp_path / "bibliography.bib"
     path.write_text(f"% {tmp_path}\n@book{{a, author={{A, B}}, title={{T}}, year=2000}}\n", encoding="utf-8")
-    parse_calls = mock.patch.object(bibliography.Parser, "parse_string", autospec=True,
-                                    side_effect=bibliography.Parser.parse_string)
+    parse_calls = mock.patch.object(Parser, "parse_string", autospec=True,
+                                    side_effect=Parser.parse_string)
     format_calls = mock.patch.object(HouseStyle, "format_entry", autospec=True, side_effect=HouseStyle.format_entry)
     with parse_calls as parsed, format_calls as formatted:
         load_bibliography(path, "bibliography.bib").formatted()
@@ -301,8 +302,8 @@ def test_a_serve_style_rebuild_with_an_unchanged_bibliography_does_no_pybtex_wor
         f"% unique to this test: {tmp_path}\n" + (FIXTURES / "jabref.bib").read_text(encoding="utf-8"),
         encoding="utf-8",
     )
-    parse_calls = mock.patch.object(bibliography.Parser, "parse_string", autospec=True,
-                                    side_effect=bibliography.Parser.parse_string)
+    parse_calls = mock.patch.object(Parser, "parse_string", autospec=True,
+                                    side_effect=Parser.parse_string)
     format_calls = mock.patch.object(HouseStyle, "format_entry", autospec=True, side_effect=HouseStyle.format_entry)
     cwd = os.getcwd()
     os.chdir(site)

@@ -8,6 +8,7 @@ speed-up can never accept what the reference refuses or change a value, line or 
 
 from __future__ import annotations
 
+import codecs
 import copy
 import difflib
 import json
@@ -17,18 +18,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import latexcodec  # noqa: F401  (registers the "ulatex" codec)
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pybtex.markup import LaTeXParser
 
+from casebook.bibliography import richtext
 from casebook.citations import inline as citations
 from casebook.citations.inline import Citation
-from casebook.core import frontmatter, taxonomy, validate
+from casebook.core import frontmatter, links, taxonomy, validate
 from casebook.core.model import Case
 from casebook.core.problems import error
 from casebook.core.validate import reference_validator, schema_passes
-from casebook.site import urls
 from casebook.site.related import TermIndex, related_cases
 
 REPO = Path(__file__).resolve().parents[1]
@@ -269,7 +272,7 @@ def test_quick_byte_test_finds_every_refused_character(text: str) -> None:
     decoded, problems = frontmatter.decode(data, "cases/x.md")
     body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
     reference = body.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-    assert (frontmatter._CONTROL.search(reference) is not None) == bool(problems)
+    assert (frontmatter.CONTROL.search(reference) is not None) == bool(problems)
     assert decoded == (None if problems else reference)
 
 
@@ -279,7 +282,38 @@ URL_PART = st.sampled_from(["", "a", "b", "cases", "x.html", "index.html", ".", 
 @settings(max_examples=500, deadline=None, derandomize=True, database=None)
 @given(st.lists(URL_PART, max_size=5).map("/".join), st.lists(URL_PART, max_size=5).map("/".join))
 def test_fast_relative_path_agrees_with_posixpath(to_url: str, base: str) -> None:
-    assert urls.fast_relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+    assert links.fast_relpath(to_url, base) == posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))
+
+
+#: Field text as pybtex hands it over (whitespace collapsed, braces balanced), from TeX that bibliographies hold.
+LATEX = st.lists(
+    st.sampled_from(["a", "E", "s", "i", "1", " ", ",", ".", "-", "--", "---", "{Ab}", "{}", "~", "`", "'", "``",
+                     "''", "$", "%", "&", r"\&", r"\%", r"\_", "\\'", "\\'e", r'\"{o}', r"\c c", r"\v{s}", r"\ss",
+                     r"\o", r"{\i}", r"\i", r"\aa", r"\textendash", r"\emph{x}", r"\foo", r"\foo[x]", "\\", r"\^",
+                     r"\~n", r"\u", "é", "\xa0"]),
+    max_size=12,
+).map(lambda parts: " ".join("".join(parts).split())).filter(
+    lambda value: not any(ligature in value for ligature in (",,", "!`", "?`"))  # see bibliography/richtext.py
+)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@given(LATEX)
+def test_fast_latex_decoding_agrees_with_the_codec(value: str) -> None:
+    def outcome(decode: Any) -> Any:
+        try:
+            return decode(value)
+        except Exception as exc:  # a lone backslash: both refuse it alike
+            return type(exc)
+
+    def slow(text: str) -> str:
+        return richtext.typographic_quotes(codecs.decode(text, "ulatex"))
+
+    def slow_rich(text: str) -> Any:
+        return LaTeXParser(richtext.strip_leftovers(slow(text))).parse()
+
+    assert outcome(richtext.decode_latex) == outcome(slow)
+    assert outcome(richtext.fast_from_latex) == outcome(slow_rich)
 
 
 # --- Validation's per-file fast paths ----------------------------------------------------------------

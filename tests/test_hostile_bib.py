@@ -10,14 +10,16 @@ import pybtex.errors
 import pytest
 from pybtex.database.input.bibtex import Parser
 
-from casebook import bibliography
 from casebook.bibliography import (
     bibliography_markdown,
+    links,
     load_bibliography,
     parse_bibliography,
     references_html,
+    richtext,
     safe_entry_html,
 )
+from casebook.bibliography import html as bib_html
 from casebook.bibliography.bibtex import HEADER, refused_commands
 from conftest import start_tags
 
@@ -186,15 +188,15 @@ def test_a_url_cannot_leave_a_link_open_over_the_following_entries() -> None:
 def test_formatted_html_that_would_leave_a_link_open_is_sanitized(monkeypatch: pytest.MonkeyPatch) -> None:
     # Bring back the old order (leftovers stripped from the formatted HTML): the check behind the formatter
     # still closes the link and keeps the following entries plain.
-    def old_render(text: bibliography.Text) -> str:
-        rendered = str(text.render(bibliography.html_backend()))
-        return bibliography._LEFTOVER_COMMAND.sub("", rendered).replace("&nbsp;", "\xa0")
+    def old_render(text: richtext.Text) -> str:
+        rendered = str(text.render(links.html_backend()))
+        return richtext.LEFTOVER_COMMAND.sub("", rendered).replace("&nbsp;", "\xa0")
 
-    monkeypatch.setattr(bibliography, "_render", old_render)
-    monkeypatch.setattr(bibliography, "strip_leftovers", lambda text: text)
+    monkeypatch.setattr(bib_html, "render_html", old_render)
+    monkeypatch.setattr(richtext, "strip_leftovers", lambda text: text)
     data = (BIB / "unclosed-link.bib").read_bytes() + b"\n% not cached with the other test\n"
     bib = parse_bibliography(data, "unclosed-link.bib")
-    assert "</a>" not in old_render(bibliography.rich_text("x"))  # the patch is in place
+    assert "</a>" not in old_render(richtext.fast_from_latex("x"))  # the patch is in place
     found = entry_links(bibliography_markdown(bib, {}))
     assert {key: links for key, (links, _) in found.items()} == OWN
     assert all(balanced for _, balanced in found.values()), found

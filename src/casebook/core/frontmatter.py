@@ -46,7 +46,7 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 #: line and paragraph separators (YAML counts them as line breaks), bidirectional embeddings,
 #: overrides and isolates (they make text display differently from what it is), a byte-order mark
 #: after the start, and the non-characters U+FFFE/U+FFFF. Tabs and line breaks are allowed.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
 #: A quick test on the UTF-8 bytes for the same characters (a regex search over a long text is slow):
 #: the ASCII ones stand for themselves; every other one is encoded with the lead byte 0xC2, 0xE2 or 0xEF.
 #: Deleting these bytes is one pass in C; only a file that has one of them is searched with the regex.
@@ -326,7 +326,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         return None, [problem] if problem else []
     # A quick test on the bytes (a regex search over a long text is slow); the regex then finds where.
     suspect = len(data.translate(None, _SUSPECT_BYTES)) != len(data)
-    match = _CONTROL.search(text) if suspect else None
+    match = CONTROL.search(text) if suspect else None
     if match:
         line = text.count("\n", 0, match.start()) + 1
         char = match.group()

@@ -17,11 +17,12 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from casebook.bibliography import bibliography_markdown, references_markdown, relative_link
+from casebook.bibliography import bibliography_markdown, references_markdown
 from casebook.catalogue import Catalogue, Settings
 from casebook.citations.cite import CaseCitation, cite_case, cite_markdown
 from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import identity
+from casebook.core.links import relative_link
 from casebook.core.model import Brief, Case
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from casebook.site.builder import SiteBuilder
