@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: install serve build test validate bench lint clean
+.PHONY: install serve build test test-fast validate bench lint clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ validate: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The inner loop: every test but those that run MkDocs (marked build) or open Chromium (marked browser),
+# spread over the machine's cores.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not build and not browser"
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

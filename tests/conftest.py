@@ -1,54 +1,23 @@
-"""Shared helpers: fixture sites copied into tmp_path and built with the real MkDocs."""
+"""Fixtures and hooks only; the helpers tests import are in ``support``.
+
+The hooks keep ``make test-fast`` fast: a test that runs MkDocs (``mkdocs build`` or ``mkdocs serve``, in a
+subprocess or in this process) must be marked ``build`` or ``browser``, and fails, naming the marker, if it is not.
+"""
 
 from __future__ import annotations
 
-import os
-import shutil
+import functools
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from support import HOSTILE_FILES, make_site, run_mkdocs
+from support.browser import CHROMIUM, CHROMIUM_ARGS
 
-
-def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_fixture_cases: bool = True) -> Path:
-    """Copy the fixture site (and the real taxonomy) to ``dest``; add or replace case files."""
-    shutil.copytree(FIXTURES / "site", dest)
-    shutil.copytree(REPO / "taxonomy", dest / "taxonomy")
-    if not keep_fixture_cases:
-        for path in (dest / "cases").glob("*.md"):
-            path.unlink()
-    for name, content in (cases or {}).items():
-        target = dest / "cases" / name
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    return dest
-
-
-def run_mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1",
-        PYTHONWARNINGS="ignore::DeprecationWarning",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *args],
-        cwd=site, env=env, capture_output=True, text=True, timeout=600,
-    )
-
-
-def build(site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_mkdocs(site, "build", "--strict", *extra)
-
-
-def casebook(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "casebook.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120
-    )
+# --- Fixtures ---------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -56,41 +25,8 @@ def site(tmp_path: Path) -> Path:
     return make_site(tmp_path / "site")
 
 
-# --- Browser tests: a static server on 127.0.0.1 and Debian's Chromium driven by Playwright ---
-
-CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-
-
-class _QuietHandler(__import__("http.server").server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-def serve_directory(directory: Path):  # type: ignore[no-untyped-def]
-    """Serve ``directory`` on 127.0.0.1 in a thread; returns (base_url, shutdown)."""
-    import functools
-    import http.server
-    import threading
-
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def shutdown() -> None:
-        server.shutdown()
-        server.server_close()  # an unclosed socket is a ResourceWarning, an error under filterwarnings=error
-        thread.join()
-
-    return f"http://127.0.0.1:{server.server_address[1]}/", shutdown
-
-
 @pytest.fixture(scope="session")
-def browser():  # type: ignore[no-untyped-def]
+def browser() -> Iterator[Any]:
     """A headless Chromium (Debian's), shared by the session's browser tests."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
@@ -102,16 +38,13 @@ def browser():  # type: ignore[no-untyped-def]
         instance.close()
 
 
-# --- The hostile-input site: every accepted hostile case, built once per session ---
-
-
 @pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """The fixture site plus every accepted hostile case, built (not --strict: they carry W203 warnings)."""
-    from hostile_cases import ACCEPTED, BIB_FOR_SITE
+    from support.hostile import ACCEPTED, BIB_FOR_SITE
 
     site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
-    bib = FIXTURES.parent / "hostile" / "bib"
+    bib = HOSTILE_FILES / "bib"
     (site / "bibliography.bib").write_text("\n".join((bib / n).read_text(encoding="utf-8") for n in BIB_FOR_SITE))
     # Without a repository link: Material would ask api.github.com for its star count, and the browser test
     # fails on any request that leaves 127.0.0.1.
@@ -123,17 +56,77 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     return site, result
 
 
-def start_tags(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
-    """Every start tag in ``html`` with its attributes, as a browser's tokenizer sees them."""
-    from html.parser import HTMLParser
+# --- The guard of the fast loop ---------------------------------------------------------------------------------
 
-    found: list[tuple[str, list[tuple[str, str | None]]]] = []
+#: Markers that let a test run MkDocs; ``make test-fast`` deselects both.
+SLOW_MARKERS = ("build", "browser")
 
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.append((tag, attrs))
+#: The test being set up, run or torn down.
+_current: pytest.Item | None = None
 
-    parser = Collector(convert_charrefs=True)
-    parser.feed(html)
-    parser.close()
-    return found
+
+def _refuse_if_unmarked(what: str) -> None:
+    item = _current
+    if item is None or any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+        return
+    pytest.fail(
+        f"{item.nodeid} runs {what} but is marked neither 'build' nor 'browser': add "
+        "@pytest.mark.build (or pytestmark = pytest.mark.build in the module) so that 'make test-fast' leaves it out",
+        pytrace=False,
+    )
+
+
+def _mkdocs_command(args: Any) -> str | None:
+    """The command line if a subprocess's ``args`` start ``mkdocs build`` or ``mkdocs serve`` (also as
+    ``python -m mkdocs``), else None."""
+    words = args.split() if isinstance(args, str) else [str(a) for a in args] if isinstance(args, list | tuple) else []
+    names = [Path(word).name for word in words]
+    if "mkdocs" not in names or {"-h", "--help"} & set(words):
+        return None
+    if not {"build", "serve", "gh-deploy"} & set(names[names.index("mkdocs") + 1:]):
+        return None
+    return " ".join(words)
+
+
+_originals: dict[str, Any] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Watch both ways a test can start MkDocs, before any test module is imported."""
+    import mkdocs.commands.build
+
+    popen_init = _originals["Popen.__init__"] = subprocess.Popen.__init__
+    build = _originals["build"] = mkdocs.commands.build.build
+
+    def watched_popen_init(self: subprocess.Popen[Any], args: Any, *rest: Any, **kwargs: Any) -> None:
+        command = _mkdocs_command(args)
+        if command is not None:
+            _refuse_if_unmarked(f"'{command}'")
+        popen_init(self, args, *rest, **kwargs)
+
+    @functools.wraps(build)  # the engine check (adapter/engine.py) reads the wrapped function's source
+    def watched_build(*args: Any, **kwargs: Any) -> Any:
+        _refuse_if_unmarked("an in-process MkDocs build (mkdocs.commands.build.build)")
+        return build(*args, **kwargs)
+
+    subprocess.Popen.__init__ = watched_popen_init  # type: ignore[method-assign]
+    mkdocs.commands.build.build = watched_build
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import mkdocs.commands.build
+
+    if _originals:
+        subprocess.Popen.__init__ = _originals.pop("Popen.__init__")  # type: ignore[method-assign]
+        mkdocs.commands.build.build = _originals.pop("build")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Remember the test being set up, run and torn down: fixtures build their sites in its setup."""
+    global _current
+    _current = item
+    try:
+        return (yield)
+    finally:
+        _current = None

@@ -8,7 +8,7 @@ without an error anywhere, and pages would then differ from a serial build's wit
 
 So the parallel renderer and the nav cache run only when both of these hold, and otherwise the build renders
 serially, without the nav cache, and says why in one info line (the site is byte for byte the same either way:
-``tests/test_parallel.py``, ``tests/test_navcache.py``; only the time differs):
+``tests/adapter/test_parallel.py``, ``tests/adapter/test_navcache.py``; only the time differs):
 
 - the distribution that provides the ``mkdocs`` package, and its version, are listed in ``TESTED_ON``;
 - the source of each function in ``MIRRORS`` hashes to the SHA-256 recorded there.
@@ -18,7 +18,7 @@ Hashes cover only the functions listed, not the rest of the engine that the work
 (what a ``Page`` or a ``File`` carries, Material on top): a release whose listed functions are unchanged is
 still untested until someone runs the tests on it and lists it.
 
-``tests/test_engine.py`` recomputes every hash, one assertion per function, and names the one that changed
+``tests/adapter/test_engine.py`` recomputes every hash, one assertion per function, and names the one that changed
 and the adapter module to re-check against it. To support a new release: install it, run that test, re-read
 the adapter's copy of each function it names against the new source, then record the new hashes and the
 version here. ``MIRRORS`` holds one source per function, because the adapter mirrors one: a release whose

@@ -2,7 +2,7 @@
 
 pybtex decodes every field with latexcodec (``Text.from_latex``), whose tokenizer dominates formatting time.
 The fast twins here give the house's reading of the same TeX, cached, and skip the codec where it would change
-nothing. Each says which slow twin it must equal; ``tests/test_fast_paths.py`` checks them. The house's reading
+nothing. Each says which slow twin it must equal; ``tests/core/test_fast_paths.py`` checks them. The house's reading
 differs from pybtex's on purpose in two ways: TeX's single quotes (```like this'``) become typographic ones, and
 commands the codec does not know are dropped (:func:`strip_leftovers`), their arguments kept. It also differs,
 as it always has, on three ligatures: latexcodec makes ``,,`` ``!``` ``?``` into "„" "¡" "¿", and the fast path

@@ -42,7 +42,7 @@ def fast_relpath(to_url: str, base: str) -> str:
     """Fast twin of ``posixpath.relpath("/" + to_url, "/" + base.rstrip("/"))``, which it must equal: it skips the
     normalising when there is nothing to normalise.
 
-    Tens of thousands of links are computed per build; ``tests/test_fast_paths.py``
+    Tens of thousands of links are computed per build; ``tests/core/test_fast_paths.py``
     (``test_fast_relative_path_agrees_with_posixpath``) checks that both agree.
     """
     start = [p for p in base.split("/") if p]

@@ -79,7 +79,7 @@ def fast_validator(name: str = "case") -> Any:
     """Fast twin of :func:`reference_validator`: the same schema compiled to Python code, a fast test of a pass.
 
     Only a pass is taken from it; a file it fails is checked again by jsonschema, which words
-    every problem. ``tests/test_fast_paths.py`` checks that the two agree on pass or fail.
+    every problem. ``tests/core/test_fast_paths.py`` checks that the two agree on pass or fail.
     """
     return fastjsonschema.compile(load_schema(name))
 

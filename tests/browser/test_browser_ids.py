@@ -1,0 +1,96 @@
+"""Ids made from contributed text, in Chromium: the theme's JavaScript starts on ``/bibliography/``, ``/briefs/``
+and a brief's page although BibTeX keys and a brief's title are ids the theme reads (``__config``, ``__search``).
+
+The keys are errors (E306), so the site is built without ``--strict``, as a maintainer who ignored the errors
+would: the generated pages must still never carry those ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from support import make_site, run_mkdocs
+from support.browser import serve_directory
+from support.content import THEME_ID_BRIEF
+
+pytestmark = pytest.mark.browser
+
+BIB = """\
+@book{__config,
+  title = {Material reads its configuration from this id},
+  author = {Mallory, Eve},
+  year = 2001
+}
+
+@book{__search,
+  title = {The search toggle},
+  author = {Mallory, Eve},
+  year = 2002
+}
+
+@book{doe2020,
+  title = {Pooled budgets},
+  author = {Doe, Jane},
+  year = 2020
+}
+"""
+
+PAGES = ["bibliography/", "briefs/", "briefs/config-brief/"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = make_site(tmp_path_factory.mktemp("ids") / "site")
+    (site / "bibliography.bib").write_text(BIB, encoding="utf-8")
+    (site / "briefs").mkdir()
+    (site / "briefs" / "config-brief.md").write_text(THEME_ID_BRIEF, encoding="utf-8")
+    # Without a repository link: Material would ask api.github.com for its star count.
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = run_mkdocs(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert "bibliography.bib:1: E306 key '__config'" in result.stderr
+    base, shutdown = serve_directory(site / "site")
+    yield base
+    shutdown()
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Any) -> Iterator[tuple[Any, list[str]]]:
+    context = browser.new_context()
+    foreign: list[str] = []
+
+    def route(request_route: Any) -> None:
+        if urlsplit(request_route.request.url).hostname != "127.0.0.1":
+            foreign.append(request_route.request.url)
+            request_route.abort()
+        else:
+            request_route.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    yield page, foreign
+    context.close()
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_the_theme_reads_its_own_configuration_and_starts(served: str, tab: tuple[Any, list[str]], url: str) -> None:
+    page, foreign = tab
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(served + url, wait_until="load")
+    # Material's bundle ran to its end (it sets document$ after reading its configuration). Polled with
+    # evaluate(), which a Content-Security-Policy without 'unsafe-eval' allows.
+    for _ in range(50):
+        if page.evaluate("() => typeof window.document$") == "object":
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate("() => typeof window.document$") == "object", errors
+    assert page.evaluate("() => document.querySelector('#__config').tagName") == "SCRIPT"
+    assert page.evaluate("() => document.querySelector('#__search').tagName") == "INPUT"
+    assert errors == [] and foreign == []

@@ -1,0 +1,40 @@
+"""Browser tests: a static server on 127.0.0.1 and Debian's Chromium, driven by Playwright.
+
+The ``browser`` fixture in ``conftest.py`` launches Chromium from here; ``scripts/search_bytes.py`` uses the same
+server and flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def serve_directory(directory: Path) -> tuple[str, Callable[[], None]]:
+    """Serve ``directory`` on 127.0.0.1 in a thread; returns (base_url, shutdown)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def shutdown() -> None:
+        server.shutdown()
+        server.server_close()  # an unclosed socket is a ResourceWarning, an error under filterwarnings=error
+        thread.join()
+
+    return f"http://127.0.0.1:{server.server_address[1]}/", shutdown
