@@ -36,21 +36,21 @@ def example_base(site_url: str) -> str:
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
-def field_rows(properties: dict[str, Any], required: Iterable[str], prefix: str = "") -> list[str]:
-    """One Markdown table row per field (``parent.child`` for the fields of a mapping or of a list's mappings)."""
-    rows = []
+def field_lines(properties: dict[str, Any], required: Iterable[str], prefix: str = "") -> list[str]:
+    """One Markdown list item per field (``parent.child`` for the fields of a mapping or of a list's mappings):
+    name, type, whether it is always there, description. A list, not a table: on a phone it wraps instead of
+    scrolling sideways."""
+    lines = []
     needed = set(required)
     for name, prop in properties.items():
         description = markdown_text(str(prop.get("description", "")))
-        rows.append(f"| `{prefix}{name}` | {field_type(prop)} | {'yes' if name in needed else 'no'} | {description} |")
+        always = "always present" if name in needed else "optional"
+        lines.append(f"- `{prefix}{name}` ({field_type(prop)}; {always}): {description}")
         inner = prop.get("items", {}) if prop.get("type") == "array" else prop
         children = inner.get("properties")
         if children and name != "cited_references":
-            rows += field_rows(children, inner.get("required", []), f"{prefix}{name}.")
-    return rows
-
-
-TABLE_HEAD = ["| Field | Type | Required | Description |", "|---|---|---|---|"]
+            lines += field_lines(children, inner.get("required", []), f"{prefix}{name}.")
+    return lines
 
 
 def _example_slug(cases: list[Case]) -> str:
@@ -106,8 +106,7 @@ def api_page(cases: Iterable[Case], *, site_url: str, bibliography: bool = True)
         "`period.end`...) is absent, never `null`. `url` and `api_url` are relative to the site's address. "
         "`cases/<slug>.json` adds `cited_references`.",
         "",
-        *TABLE_HEAD,
-        *field_rows(case_schema["properties"], case_schema["required"]),
+        *field_lines(case_schema["properties"], case_schema["required"]),
         "",
         "### Cited references",
         "",
@@ -119,27 +118,24 @@ def api_page(cases: Iterable[Case], *, site_url: str, bibliography: bool = True)
         + ", its TeX decoded "
         "to plain text. Values are text, not markup: escape them wherever you show them.",
         "",
-        *TABLE_HEAD,
-        *field_rows(csl["properties"], csl["required"]),
+        *field_lines(csl["properties"], csl["required"]),
         "",
         "## Vocabularies",
         "",
         "`mechanisms.json` and `policy-areas.json` list each term of the vocabulary, those no case uses yet "
         "included (with a `count` of 0):",
         "",
-        *TABLE_HEAD,
-        *field_rows(term["properties"], term["required"]),
+        *field_lines(term["properties"], term["required"]),
         "",
         "`countries.json` lists each country that has a published case:",
         "",
-        *TABLE_HEAD,
-        *field_rows(country["properties"], country["required"]),
+        *field_lines(country["properties"], country["required"]),
         "",
         "## Examples",
         "",
         "With `curl`:",
         "",
-        "```sh",
+        "```",
         f"curl -s {base}{API_ROOT}/cases.json",
         f"curl -s {base}{one}",
         f"curl -s -O {base}{API_ROOT}/schema/case.schema.json",
@@ -147,7 +143,7 @@ def api_page(cases: Iterable[Case], *, site_url: str, bibliography: bool = True)
         "",
         "With Python, from the standard library alone:",
         "",
-        "```python",
+        "```",
         "import json",
         "from urllib.request import urlopen",
         "",
@@ -176,7 +172,7 @@ def api_page(cases: Iterable[Case], *, site_url: str, bibliography: bool = True)
         "",
         "To check a file against its schema, with the `jsonschema` package:",
         "",
-        "```python",
+        "```",
         "import jsonschema",
         "",
         f'jsonschema.validate(get("{API_ROOT}/cases.json"), get("{API_ROOT}/schema/cases.schema.json"))',

@@ -273,6 +273,10 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
         "or quotes), so that no spreadsheet takes any part of a cell for a formula, whichever list separator it "
         f"splits on. The data are licensed under [{LICENCE}]({LICENCE_URL}).",
         "",
+        "The [API](api.md) under `/api/v1/` serves the same records with one more field, `api_url` (the case's "
+        "file in the API); that file adds `cited_references`, the works the case cites as CSL-JSON. The API page "
+        "describes both.",
+        "",
         "| Field | Type | Required | Description |",
         "|---|---|---|---|",
     ]
