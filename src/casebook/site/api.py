@@ -11,7 +11,7 @@ No key and no server: the files are written with the site, from the same validat
 
 Drafts never appear, whatever the build (``mkdocs serve`` shows drafts as pages, never in these files). URLs are
 relative to the site's address and follow ``use_directory_urls``. Output is byte-identical from build to build:
-arrays in a fixed order (slug, code, or the vocabulary's own order), keys sorted (:func:`json_file`).
+arrays in a fixed order (slug, code, or the vocabulary's own order), keys sorted (:func:`api_json`).
 
 Version 1 only ever gains fields. The schemas in ``src/casebook/schema/api-v1-*.schema.json`` say so: they list
 every field the files have but do not forbid others, so that a copy of a schema taken today still accepts the
@@ -21,12 +21,14 @@ each one self-contained, every reference replaced by what it points to.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urljoin
 
 from casebook.bibliography import csl_items
 from casebook.catalogue import Catalogue
+from casebook.core.escape import json_in_html
 from casebook.core.model import Case
 from casebook.core.regions import region_of
 from casebook.core.taxonomy import Term, country_name
@@ -52,6 +54,12 @@ FILES = {
     "mechanisms.json": "mechanisms",
     "policy-areas.json": "policy-areas",
 }
+
+
+def api_json(value: Any) -> str:
+    """``value`` as an API file: compact JSON (no indents: Python's fast encoder, a third of the bytes), keys
+    sorted, ``< > &`` and the JavaScript line separators as ``\\u`` escapes, a final line break."""
+    return json_in_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))) + "\n"
 
 
 def api_src(name: str) -> str:
@@ -86,12 +94,24 @@ def cited_keys(catalogue: Catalogue, case: Case) -> list[str]:
     return sorted(keys, key=lambda key: formatted[key].sort_key)
 
 
-def api_case(catalogue: Catalogue, case: Case, *, directory_urls: bool = True) -> dict[str, Any]:
-    """``cases/<slug>.json``: the case's record and ``cited_references``, the works it cites as CSL-JSON."""
-    record = api_record(case, directory_urls=directory_urls)
+def cited_works(catalogue: Catalogue, cases: Iterable[Case]) -> dict[str, dict[str, Any]]:
+    """Every entry that one of ``cases`` cites, as a CSL-JSON item, by key: each made once, however many cite it."""
     bib = catalogue.bibliography
-    data = bib.data if bib is not None else None
-    record["cited_references"] = csl_items(cited_keys(catalogue, case), data) if data is not None else []
+    if bib is None or bib.data is None:
+        return {}
+    keys = sorted({key for case in cases for key in cited_keys(catalogue, case)})
+    return {item["id"]: item for item in csl_items(keys, bib.data)}
+
+
+def api_case(
+    catalogue: Catalogue, case: Case, *, directory_urls: bool = True, works: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """``cases/<slug>.json``: the case's record and ``cited_references``, the works it cites as CSL-JSON
+    (taken from ``works``, :func:`cited_works` of the cases, when given)."""
+    record = api_record(case, directory_urls=directory_urls)
+    if works is None:
+        works = cited_works(catalogue, [case])
+    record["cited_references"] = [works[key] for key in cited_keys(catalogue, case) if key in works]
     return record
 
 
@@ -108,13 +128,21 @@ def _published(cases: Iterable[Case]) -> list[Case]:
     return sorted((c for c in cases if not c.is_draft), key=lambda c: c.slug)
 
 
+def _index(cases: list[Case], field: str) -> dict[str, list[Case]]:
+    """The cases (in the order given) that list each value of ``field``: one pass, so the cost grows linearly."""
+    index: dict[str, list[Case]] = {}
+    for case in cases:
+        for value in dict.fromkeys(getattr(case, field)):
+            index.setdefault(value, []).append(case)
+    return index
+
+
 def countries_data(cases: Iterable[Case], *, directory_urls: bool = True) -> list[dict[str, Any]]:
     """Every country with a published case, by code: name, M49 region, count, page and cases."""
-    published = _published(cases)
-    codes = sorted({code for case in published for code in case.countries})
+    by_code = _index(_published(cases), "countries")
     entries = []
-    for code in codes:
-        about = [case for case in published if code in case.countries]
+    for code in sorted(by_code):
+        about = by_code[code]
         region = region_of(code)
         entries.append({
             "id": code,
@@ -132,10 +160,10 @@ def terms_data(
     terms: Iterable[Term], field: str, cases: Iterable[Case], src: Callable[[str], str], *, directory_urls: bool = True
 ) -> list[dict[str, Any]]:
     """Every term of a vocabulary, in its order: label, definition, count, page (``src(id)``) and cases."""
-    published = _published(cases)
+    by_term = _index(_published(cases), field)
     entries = []
     for term in terms:
-        using = [case for case in published if term.id in getattr(case, field)]
+        using = by_term.get(term.id, [])
         entries.append({
             "id": term.id,
             "label": term.label,
@@ -198,15 +226,17 @@ def api_files(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str,
     """Site-relative path -> content of every file of the API, schemas included."""
     cases = _published(catalogue.cases)
     taxonomy = catalogue.taxonomy
-    files = {api_src("cases.json"): json_file([api_record(c, directory_urls=directory_urls) for c in cases])}
+    files = {api_src("cases.json"): api_json([api_record(c, directory_urls=directory_urls) for c in cases])}
+    works = cited_works(catalogue, cases)
     for case in cases:
-        files[case_api_src(case.slug)] = json_file(api_case(catalogue, case, directory_urls=directory_urls))
-    files[api_src("countries.json")] = json_file(countries_data(cases, directory_urls=directory_urls))
-    files[api_src("mechanisms.json")] = json_file(
+        files[case_api_src(case.slug)] = api_json(
+            api_case(catalogue, case, directory_urls=directory_urls, works=works))
+    files[api_src("countries.json")] = api_json(countries_data(cases, directory_urls=directory_urls))
+    files[api_src("mechanisms.json")] = api_json(
         terms_data(taxonomy.mechanisms.values(), "mechanisms", cases, mechanism_src, directory_urls=directory_urls))
-    files[api_src("policy-areas.json")] = json_file(
+    files[api_src("policy-areas.json")] = api_json(
         terms_data(taxonomy.policy_areas.values(), "policy_areas", cases, policy_area_src,
                    directory_urls=directory_urls))
     for name in SCHEMAS:
-        files[schema_src(name)] = json_file(api_schema(name))
+        files[schema_src(name)] = json_file(api_schema(name))  # schemas are read by people too: indented
     return files
