@@ -4,6 +4,7 @@ URLs, twice, and what ``casebook export`` writes."""
 from __future__ import annotations
 
 import contextlib
+import gzip
 import html
 import io
 import json
@@ -151,3 +152,12 @@ def test_the_python_examples_of_the_api_page_run_against_the_built_site(site: Pa
     printed = output.getvalue()
     assert f"One-stop jobcentres for the long-term unemployed {base}cases/de-one-stop-jobcentre/" in printed
     assert "- A lesson with <script>" in printed and "doe2020 A Book about </script>" in printed
+
+
+def test_search_indexes_a_term_page_but_not_the_lessons_it_gathers(site: Path) -> None:
+    folder = site / "site/pagefind/fragment"
+    records = [json.loads(gzip.decompress(p.read_bytes())[len(b"pagefind_dcd"):]) for p in folder.iterdir()]
+    pages = {record["url"]: record["content"] for record in records}
+    term = pages["/mechanisms/one-stop-shop/"]
+    assert "Lessons from these cases" in term  # the page is indexed, its own words too
+    assert "A lesson with" not in term and "One-stop jobcentres" not in term  # not the cases' text or titles

@@ -96,6 +96,7 @@ def _date(value: str) -> dict[str, Any] | None:
 
 
 def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
+    """When the work appeared: ``date``, else ``year`` (with ``month`` when it names one); none for "n.d."."""
     if fields.get("date"):
         return _date(fields["date"])
     year = fields.get("year", "").strip()
@@ -103,8 +104,9 @@ def _issued(fields: dict[str, str]) -> dict[str, Any] | None:
         return None
     issued = _date(year)
     month = _month(fields["month"]) if fields.get("month") else None
-    if issued is not None and month is not None and len(issued.get("date-parts", [[0, 0]])[0]) == 1:
-        issued["date-parts"][0].append(month)
+    parts = issued.get("date-parts") if issued is not None else None
+    if parts and len(parts[0]) == 1 and month is not None:
+        parts[0].append(month)
     return issued
 
 

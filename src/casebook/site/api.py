@@ -15,8 +15,8 @@ arrays in a fixed order (slug, code, or the vocabulary's own order), keys sorted
 
 Version 1 only ever gains fields. The schemas in ``src/casebook/schema/api-v1-*.schema.json`` say so: they list
 every field the files have but do not forbid others, so that a copy of a schema taken today still accepts the
-files of a later v1. Their front-matter fields are ``$ref``\\ s into the case schema; :func:`api_schema` publishes
-each one self-contained, every reference replaced by what it points to.
+files of a later v1. Their front-matter fields are ``$ref`` pointers into the case schema; :func:`api_schema`
+publishes each one self-contained, every reference replaced by what it points to.
 """
 
 from __future__ import annotations
