@@ -196,7 +196,7 @@ def test_data_downloads_are_served(page, base_url: str) -> None:  # type: ignore
 
 AXE_PAGES = [
     "", "cases/no-coordination-minister/", "countries/", "countries/no/", "explore/", "data/", "data/codebook/",
-    "bibliography/",
+    "data/api/", "mechanisms/one-stop-shop/", "bibliography/",
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 FILLER = "Synthetic fixture sentence about agencies that share one front office for job seekers. " * 40
@@ -73,3 +74,31 @@ def formula_cells(text: str) -> list[str]:
         pieces += [part for cell in pieces for part in re.split("[\r\n]", cell)]
         found += [cell for cell in pieces if cell.lstrip(' "').startswith(TRIGGERS)]
     return found
+
+
+# --- The API and the lessons: a case with hostile text, lessons and citations, and a draft with lessons ---
+
+API_HOSTILE = "<script>alert(1)</script> & \u2028 </title>"
+
+API_BIB = r"""@book{doe2020, author = {Doe, Jane}, title = {A Book about </script>}, year = {2020}, publisher = {P}}
+@misc{web2021, title = {A Page}, url = {javascript:alert(1)}, year = {2021}}
+@misc{uncited, title = {Nobody cites me}, year = {2000}}
+"""
+
+
+def with_lessons(text: str, lessons: list[str]) -> str:
+    """A case file's text with ``lessons`` in its front-matter."""
+    return text.replace("authors:", f"lessons: {json.dumps(lessons)}\nauthors:", 1)
+
+
+def api_cases() -> dict[str, str]:
+    """``EXTRA_CASES`` and two more: ``is-hostile`` (published, hostile text, a lesson, two citations) and
+    ``li-api-draft`` (a draft with a lesson, the only case about Liechtenstein and the only task force)."""
+    from support.content import synthetic
+
+    hostile = synthetic(API_HOSTILE, ["IS"], ["one-stop-shop"], ["health"], 2010,
+                        summary=f"Synthetic fixture: {API_HOSTILE}")
+    hostile = with_lessons(hostile, [f"A lesson with {API_HOSTILE}"]) + "\nCited [@doe2020; @web2021].\n"
+    draft = synthetic("Synthetic draft for the API", ["LI"], ["task-force"], ["education"], 2011)
+    draft = with_lessons(draft.replace('status: "published"', 'status: "draft"'), ["Draft lesson text."])
+    return {**EXTRA_CASES, "is-hostile.md": hostile, "li-api-draft.md": draft}

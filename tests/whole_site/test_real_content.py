@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
 from casebook.core.taxonomy import load_taxonomy
+from casebook.site.api import FILES as API_FILES
+from casebook.site.api import SCHEMAS
 from support import REPO, build, casebook
 from support.browser import serve_directory
 
@@ -141,3 +145,48 @@ def test_cite_this_case_bibtex_has_a_copy_button(real_base: str, browser) -> Non
         assert "title = {{Inter-ministerial coordination in Mexico" in copied
     finally:
         context.close()
+
+
+def test_every_api_file_of_the_real_site_matches_its_published_schema(real_site: Path) -> None:
+    out = real_site / "site"
+    schemas = {p.name.removesuffix(".schema.json"): json.loads(p.read_text(encoding="utf-8"))
+               for p in (out / "api/v1/schema").iterdir()}
+    assert sorted(schemas) == sorted(SCHEMAS)
+    published = [c.slug for c in load_catalogue(Settings(root=real_site)).published]
+    cases = json.loads((out / "api/v1/cases.json").read_text(encoding="utf-8"))
+    assert [c["slug"] for c in cases] == sorted(published)
+    files = [p for p in (out / "api/v1").rglob("*.json") if "schema" not in p.parts]
+    assert len(files) == 4 + len(published)
+    for path in files:
+        name = path.relative_to(out / "api/v1").as_posix()
+        schema = schemas[API_FILES["cases/{slug}.json"] if name.startswith("cases/") else API_FILES[name]]
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema,
+                            cls=jsonschema.Draft202012Validator)
+    data_page = (out / "data/index.html").read_text(encoding="utf-8")
+    assert '<a href="api/">API</a>' in data_page
+
+
+@pytest.mark.browser
+def test_a_mechanism_page_shows_its_cases_lessons_linked_and_accessible(real_base: str, browser) -> None:  # type: ignore[no-untyped-def]
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(real_base + "mechanisms/one-stop-shop/")
+        section = page.locator("ul.cb-lessons")
+        assert section.is_visible()
+        first = section.locator("> li").first
+        title = first.locator("a.cb-entry__title").inner_text()
+        assert first.locator("ul.cb-lessons__list > li").count() >= 1
+        # The reader reaches the case from its lessons, by keyboard.
+        first.locator("a.cb-entry__title").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/cases/**")
+        assert page.locator("h1").first.inner_text() == title
+        for path in ("mechanisms/one-stop-shop/", "policy-areas/employment-services/", "data/api/"):
+            page.goto(real_base + path)
+            violations = [v["id"] for v in Axe().run(page).response["violations"]
+                          if v["impact"] in ("serious", "critical")]
+            assert violations == [], (path, violations)
+    finally:
+        page.close()

@@ -12,10 +12,12 @@ Which module owns what, in the order the work is done:
 - ``html.py``: formatting every entry to HTML, a page's "References", the ``/bibliography/`` page.
 - ``integrity.py``: citations against the bibliography (unknown keys, entries nothing cites).
 - ``bibtex.py``: the TeX allow-list and the ``bibliography.bib`` the site publishes.
+- ``csl.py``: entries as CSL-JSON items, for the API.
 
 The names below are the package's interface; the rest of the engine imports only these (and ``bibtex.py``).
 """
 
+from casebook.bibliography.csl import csl_items
 from casebook.bibliography.database import Bibliography, load_bibliography, parse_bibliography
 from casebook.bibliography.html import bibliography_markdown, format_entries, references_html, references_markdown
 from casebook.bibliography.integrity import UNCITED, check_citations
@@ -30,6 +32,7 @@ __all__ = [
     "HouseStyle",
     "bibliography_markdown",
     "check_citations",
+    "csl_items",
     "decode_latex",
     "format_entries",
     "load_bibliography",

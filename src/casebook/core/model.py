@@ -114,6 +114,10 @@ class Case(Record):
         value = self.meta.get("updated")
         return str(value) if value is not None else None
 
+    @property
+    def lessons(self) -> list[str]:
+        return [str(lesson) for lesson in self.meta.get("lessons") or []]
+
 
 @dataclass
 class Brief(Record):

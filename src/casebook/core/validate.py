@@ -42,7 +42,7 @@ VOCABULARY_FIELDS = ("countries", "policy_areas", "mechanisms")
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """The packaged JSON Schema ``schema/<name>.schema.json`` ('case' or 'brief')."""
+    """The packaged JSON Schema ``schema/<name>.schema.json`` ('case', 'brief', or an API file's, 'api-v1-...')."""
     text = resources.files("casebook").joinpath(f"schema/{name}.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -3,8 +3,9 @@
 :func:`assemble` takes the validated catalogue and returns every page and file the site generates, in the
 order they are added: the case, listing, country, mechanism, policy-area and matrix pages (``builder.py``),
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
-``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, and the
-readers' files (explorer, data files, feed; ``extras.py``). :meth:`Assembly.finish` puts what a page's
+``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, the
+readers' files (explorer, data files, feed; ``extras.py``), and the static API under ``/api/v1/`` with the page
+that documents it (``api.py``, ``apipage.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
 The plugin wraps each page as an MkDocs file; the export writes each one to disk. A new page type is
@@ -24,6 +25,8 @@ from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import identity
 from casebook.core.links import relative_link
 from casebook.core.model import Brief, Case
+from casebook.site.api import api_files
+from casebook.site.apipage import API_PAGE, api_page
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from casebook.site.builder import SiteBuilder
 from casebook.site.extras import generated_files, with_map
@@ -138,6 +141,9 @@ def assemble(
         catalogue, site_name=options.site_name, site_url=options.site_url,
         source_date_epoch=options.source_date_epoch,
     )
+    done.files[API_PAGE] = api_page(catalogue.published, site_url=options.site_url,
+                                    bibliography="data/bibliography.bib" in done.files)
+    done.files.update(api_files(catalogue, directory_urls=options.directory_urls))
     return done
 
 

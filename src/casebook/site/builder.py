@@ -1,11 +1,11 @@
 """The pages a reader browses, generated from the validated catalogue.
 
-Index pages by country, mechanism and policy area, the sortable catalogue, the comparison matrix, the
-generated part of the home page, and case pages with their related cases. Everything from front-matter
-lands in HTML blocks escaped with ``html.escape``; the project's own words (headings, link text from the
-taxonomy and pycountry) are Markdown, escaped for Markdown, and link with relative ``.md`` links that
-MkDocs validates. Every collection is sorted by an explicit key, so the same catalogue gives the same
-bytes.
+Index pages by country, mechanism and policy area (the last two with their cases' lessons, ``lessons.py``), the
+sortable catalogue, the comparison matrix, the generated part of the home page, and case pages with their
+related cases. Everything from front-matter lands in HTML blocks escaped with ``html.escape``; the project's
+own words (headings, link text from the taxonomy and pycountry) are Markdown, escaped for Markdown, and link
+with relative ``.md`` links that MkDocs validates. Every collection is sorted by an explicit key, so the same
+catalogue gives the same bytes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from casebook.core.model import Case
 from casebook.core.regions import region_of
 from casebook.core.taxonomy import Taxonomy, Term, country_name, term_label
 from casebook.site.casecard import case_markdown
+from casebook.site.lessons import LESSONS_ANCHOR, lessons_section
 from casebook.site.page import SitePage
 from casebook.site.related import TermIndex, related_cases
 from casebook.site.urls import (
@@ -302,7 +303,9 @@ class SiteBuilder:
         parts = [
             f"# {markdown_text(term.label)}\n",
             f'<p class="cb-definition">{html_text(term.definition)}</p>\n',
-            f"{plural(len(cases), 'case')}, grouped by country. [All {title.lower()}](index.md)\n",
+            f"{plural(len(cases), 'case')}, grouped by country"
+            + (f", then [their lessons](#{LESSONS_ANCHOR})" if cases else "")
+            + f". [All {title.lower()}](index.md)\n",
         ]
         if not cases:
             parts.append(self.listing(src, []))
@@ -313,6 +316,9 @@ class SiteBuilder:
         for code in sorted(by_country, key=self.country_sort_key):
             parts.append(f"## [{markdown_text(country_name(code))}](../countries/{code.lower()}.md)\n")
             parts.append(self.listing(src, by_country[code]))
+        lessons = lessons_section(cases, lambda case: self.links.href(src, case_src(case.slug)), block=self.block)
+        if lessons:
+            parts.append(lessons)
         return SitePage(src, term.label, "\n".join(parts))
 
     def matrix_page(self) -> SitePage:

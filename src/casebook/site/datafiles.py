@@ -41,13 +41,15 @@ def case_record(case: Case) -> dict[str, Any]:
     return record
 
 
-def _dumps(value: Any) -> str:
+def json_file(value: Any) -> str:
+    """``value`` as a published JSON file: keys sorted, two-space indents, ``< > &`` as ``\\u`` escapes
+    (:func:`casebook.core.escape.json_in_html`), a final line break."""
     return json_in_html(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
 def cases_json(cases: Iterable[Case]) -> str:
     """A JSON array, one object per published case, sorted by slug."""
-    return _dumps([case_record(c) for c in sorted(cases, key=lambda c: c.slug) if not c.is_draft])
+    return json_file([case_record(c) for c in sorted(cases, key=lambda c: c.slug) if not c.is_draft])
 
 
 def csv_columns(schema: dict[str, Any]) -> list[str]:
@@ -161,7 +163,7 @@ def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: Bibliogr
     files = {
         "cases.json": cases_json(cases),
         "cases.csv": cases_csv(cases, schema),
-        "case.schema.json": _dumps(schema),
+        "case.schema.json": json_file(schema),
     }
     bib = bibliography.published() if bibliography is not None else None
     files["LICENSE.txt"] = licence_text([*files, *(["bibliography.bib"] if bib is not None else [])])
@@ -222,6 +224,10 @@ def data_page(count: int, files: Iterable[str]) -> str:
         "",
         "The [codebook](codebook.md) describes every field. Only published cases are included; drafts never are.",
         "",
+        "The same cases are served case by case, with the works each one cites as CSL-JSON, beside the countries, "
+        "mechanisms and policy areas with their cases, as a static [API](api.md) under `/api/v1/`: plain JSON "
+        "files, with no key to ask for and nothing to install.",
+        "",
         "## Licence",
         "",
         f"The case studies, briefs and these data files are licensed under [{LICENCE}]({LICENCE_URL}): you may "
@@ -234,7 +240,10 @@ def data_page(count: int, files: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def _type_of(prop: dict[str, Any]) -> str:
+def field_type(prop: dict[str, Any]) -> str:
+    """What a schema property holds, in words for a table ("list of texts", "one of: `a`, `b`")."""
+    if "const" in prop:
+        return f"always `{prop['const']}`"
     if "enum" in prop:
         return "one of: " + ", ".join(f"`{v}`" for v in prop["enum"])
     kind = prop.get("type", "")
@@ -264,13 +273,17 @@ def codebook_page(schema: dict[str, Any], taxonomy: Taxonomy) -> str:
         "or quotes), so that no spreadsheet takes any part of a cell for a formula, whichever list separator it "
         f"splits on. The data are licensed under [{LICENCE}]({LICENCE_URL}).",
         "",
+        "The [API](api.md) under `/api/v1/` serves the same records with one more field, `api_url` (the case's "
+        "file in the API); that file adds `cited_references`, the works the case cites as CSL-JSON. The API page "
+        "describes both.",
+        "",
         "| Field | Type | Required | Description |",
         "|---|---|---|---|",
     ]
 
     def row(name: str, prop: dict[str, Any], req: bool) -> None:
         description = markdown_text(prop.get("description", ""))
-        lines.append(f"| `{name}` | {_type_of(prop)} | {'yes' if req else 'no'} | {description} |")
+        lines.append(f"| `{name}` | {field_type(prop)} | {'yes' if req else 'no'} | {description} |")
 
     for key, prop in schema["properties"].items():
         row(key, prop, key in required)

@@ -15,8 +15,9 @@ from casebook.site.feed import FeedItem, atom_feed, brief_item, case_item
 from casebook.site.urls import country_src, page_url, relative_url
 from casebook.site.worldmap import MAP_MARKER, case_counts, map_block
 
-#: Pages that are not indexed for full-text search (listings and tools, not content).
-UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
+#: Pages that are not indexed for full-text search (listings and tools, not content). The API's page repeats the
+#: codebook's field descriptions; ``/data/``, which is indexed, names and links it.
+UNINDEXED = ("explore/index.md", "data/codebook.md", "data/api.md", "404.md")
 
 
 def generated_files(
