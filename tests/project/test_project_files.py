@@ -94,6 +94,10 @@ def test_pull_request_workflow_validates_builds_tests_and_uploads_a_preview(pr_w
     positions = [lines.index(command) for command in order]
     assert positions == sorted(positions)
     assert any(re.search(r"apt-get install .*\bchromium\b", line) for line in lines)
+    # The engines that follow MkDocs 1.6 get a check of their own (README, "Engines").
+    assert "make test-engines" in lines
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "test-engines: $(STAMP)\n\t$(BIN)/python -m pytest -m engines\n" in makefile
     assert not any("playwright install" in line for line in lines)
     upload = next(s for s in steps(pr_workflow) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
