@@ -3,8 +3,9 @@
 :func:`assemble` takes the validated catalogue and returns every page and file the site generates, in the
 order they are added: the case, listing, country, mechanism, policy-area and matrix pages (``builder.py``),
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
-``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, and the
-readers' files (explorer, data files, feed; ``extras.py``). :meth:`Assembly.finish` puts what a page's
+``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, under
+``mkdocs serve`` a page of problems for each broken case or brief (``problempages.py``), and the readers' files
+(explorer, data files, feed; ``extras.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
 The plugin wraps each page as an MkDocs file; the export writes each one to disk. A new page type is
@@ -28,6 +29,7 @@ from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fil
 from casebook.site.builder import SiteBuilder
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.problempages import problem_pages
 from casebook.site.urls import HOME, case_src
 
 
@@ -43,6 +45,9 @@ class SiteOptions:
     source_date_epoch: int | None = None
     #: Give generated headings made from contributed titles explicit ids (for engines without the plugin).
     heading_ids: bool = False
+    #: A page listing the problems at the URL of each case or brief with errors (``problempages.py``): only
+    #: ever under ``mkdocs serve``, so that the maintainer sees them where the page would be.
+    problem_pages: bool = False
 
 
 @dataclass
@@ -134,6 +139,8 @@ def assemble(
     for page in fallback_pages():
         if not present(page.src_uri) and page.src_uri not in {p.src_uri for p in done.pages}:
             done.pages.append(page)
+    if options.problem_pages:
+        done.pages += problem_pages(catalogue, present, block=block)
     done.files = generated_files(
         catalogue, site_name=options.site_name, site_url=options.site_url,
         source_date_epoch=options.source_date_epoch,
