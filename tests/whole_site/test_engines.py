@@ -88,6 +88,8 @@ def test_properdocs_builds_the_mkdocs_site_byte_for_byte_but_the_generator_tag(
     result = _run("properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out), cwd=project)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr and "Traceback" not in result.stderr, result.stderr[-3000:]
+    # The parallel renderer and the nav cache run only on the engine they were tested on (adapter/engine.py).
+    assert "tested on mkdocs 1.6.1, not on properdocs 1.6.7" in result.stderr, result.stderr[-3000:]
     ours, theirs = _files(mkdocs_site), _files(out)
     assert sorted(theirs) == sorted(ours)
     assert "pagefind/pagefind-entry.json" in ours and "cases/mx-oportunidades/index.html" in ours
