@@ -339,6 +339,40 @@ def test_vscode_settings_map_the_case_schema_and_match_validator_output(tmp_path
     assert ("E106", None) in seen and ("W202", "warning") in seen
 
 
+# --- Engines ---
+
+
+def _pins() -> dict[str, str]:
+    lines = (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    return {name.lower(): version for name, _, version in (line.partition("==") for line in lines if "==" in line)}
+
+
+def test_the_readmes_engines_section_states_the_pins() -> None:
+    """A fresh install cannot pull MkDocs 2, and the versions the README names are the ones pinned."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = {Requirement(r).name: Requirement(r) for r in project["dependencies"]}
+    assert not requirements["mkdocs"].specifier.contains(Version("2.0")), "mkdocs needs an upper bound below 2"
+    assert not requirements["mkdocs"].specifier.contains(Version("2.0.0a1"), prereleases=True)
+    assert not requirements["mkdocs-material"].specifier.contains(Version("10.0"))
+    dev = {Requirement(r).name: Requirement(r) for r in project["optional-dependencies"]["dev"]}
+    pins = _pins()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    engines = readme[readme.index("## Engines"):readme.index("\n## ", readme.index("## Engines") + 1)]
+    for name, shown in (("mkdocs", "MkDocs"), ("mkdocs-material", "Material"), ("properdocs", "ProperDocs"),
+                        ("zensical", "Zensical")):
+        assert f"{shown} {pins[name]}" in engines, name
+        assert requirements.get(name, dev.get(name)) is not None
+        assert requirements[name].specifier.contains(pins[name]) if name in requirements \
+            else str(dev[name].specifier) == f"=={pins[name]}"
+    assert "NO_MKDOCS_2_WARNING=1" in engines and "export NO_MKDOCS_2_WARNING := 1" in \
+        (REPO / "Makefile").read_text(encoding="utf-8")
+
+
 # --- Licences, citation, changelog ---
 
 
