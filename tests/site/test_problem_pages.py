@@ -17,9 +17,10 @@ WARNED = synthetic("A synthetic case with a warning", ["NO"], ["one-stop-shop"],
                    summary="TODO: write the summary.")
 
 
-def _assembled(site: Path, *, serving: bool) -> dict[str, str]:
+def _assembled(site: Path, *, serving: bool, drafts: bool | None = None) -> dict[str, str]:
     catalogue = load_catalogue(Settings(root=site))
-    options = SiteOptions(site_name="Casebook", include_drafts=serving, problem_pages=serving)
+    options = SiteOptions(site_name="Casebook", include_drafts=serving if drafts is None else drafts,
+                          problem_pages=serving)
     pages = assemble(catalogue, options, lambda src: (site / "docs" / src).is_file()).pages
     return {page.src_uri: page.markdown for page in pages}
 
@@ -49,6 +50,21 @@ def test_a_broken_case_gets_a_page_listing_its_problems_only_when_serving(tmp_pa
     built = _assembled(site, serving=False)
     assert "cases/no-broken.md" not in built and "cases/no-unclosed.md" not in built
     assert not any("Problems in" in markdown for markdown in built.values())
+
+
+def test_a_case_built_despite_an_error_lists_it_at_the_top_of_its_page_only_when_serving(tmp_path: Path) -> None:
+    cited = synthetic("A synthetic case citing nothing known", ["NO"], ["one-stop-shop"], ["health"], 2001)
+    cited = cited.replace("\n---\n", "\n---\n\nIt cites [@nosuchkey2020].\n", 1)
+    site = make_site(tmp_path / "site", {"no-cites-unknown.md": cited})
+    (site / "bibliography.bib").write_text("@book{doe2020, title={A Book}, author={Doe, Jane}, year={2020}}\n")
+    catalogue = load_catalogue(Settings(root=site))
+    [problem] = [p for p in catalogue.problems if p.path == "cases/no-cites-unknown.md"]
+    assert problem.code == "E305" and problem.is_error
+    served = _assembled(site, serving=True)["cases/no-cites-unknown.md"]
+    built = _assembled(site, serving=False, drafts=True)["cases/no-cites-unknown.md"]
+    assert served.startswith(f'<div class="{BOX_CLASS}">') and html_text(problem.format_text()) in served
+    assert served.endswith(built) and "Problems in" not in served
+    assert BOX_CLASS not in built
 
 
 def test_a_broken_brief_gets_one_too(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@
 order they are added: the case, listing, country, mechanism, policy-area and matrix pages (``builder.py``),
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
 ``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, under
-``mkdocs serve`` a page of problems for each broken case or brief (``problempages.py``), and the readers' files
+``mkdocs serve`` the problems of each broken case or brief at its URL (``problempages.py``), and the readers' files
 (explorer, data files, feed; ``extras.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
@@ -29,7 +29,7 @@ from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fil
 from casebook.site.builder import SiteBuilder
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
-from casebook.site.problempages import problem_pages
+from casebook.site.problempages import problem_pages, with_problems
 from casebook.site.urls import HOME, case_src
 
 
@@ -140,6 +140,7 @@ def assemble(
         if not present(page.src_uri) and page.src_uri not in {p.src_uri for p in done.pages}:
             done.pages.append(page)
     if options.problem_pages:
+        done.pages = with_problems(done.pages, catalogue, block=block)
         done.pages += problem_pages(catalogue, present, block=block)
     done.files = generated_files(
         catalogue, site_name=options.site_name, site_url=options.site_url,
