@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: install serve build test test-fast validate bench lint clean
+.PHONY: install serve build test test-fast test-engines validate bench lint clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 # spread over the machine's cores.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto -m "not build and not browser"
+
+# The site under the engines that follow MkDocs 1.6 (README, "Engines"): ProperDocs, and Zensical on the export.
+test-engines: $(STAMP)
+	$(BIN)/python -m pytest -m engines
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

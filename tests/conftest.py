@@ -76,14 +76,19 @@ def _refuse_if_unmarked(what: str) -> None:
     )
 
 
+#: The engines a test may run: MkDocs, and those that follow it (tests/whole_site/test_engines.py).
+ENGINES = ("mkdocs", "properdocs", "zensical")
+
+
 def _mkdocs_command(args: Any) -> str | None:
     """The command line if a subprocess's ``args`` start ``mkdocs build`` or ``mkdocs serve`` (also as
-    ``python -m mkdocs``), else None."""
+    ``python -m mkdocs``, or with ProperDocs or Zensical for MkDocs), else None."""
     words = args.split() if isinstance(args, str) else [str(a) for a in args] if isinstance(args, list | tuple) else []
     names = [Path(word).name for word in words]
-    if "mkdocs" not in names or {"-h", "--help"} & set(words):
+    engine = next((name for name in names if name in ENGINES), None)
+    if engine is None or {"-h", "--help"} & set(words):
         return None
-    if not {"build", "serve", "gh-deploy"} & set(names[names.index("mkdocs") + 1:]):
+    if not {"build", "serve", "gh-deploy"} & set(names[names.index(engine) + 1:]):
         return None
     return " ".join(words)
 

@@ -90,6 +90,10 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return site, out / "site-src"
 
 
+#: The path of the fixture's site_url, which the portable site's generated links start from.
+ROOT = "/casebook/"
+
+
 class _Refs(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -143,10 +147,15 @@ def test_every_link_in_the_plain_build_resolves(exported: tuple[Path, Path]) -> 
     checked = 0
     for path, parsed in pages.items():
         for href in parsed.hrefs:
-            if re.match(r"^[a-z]+:|^/|^#", href):
-                continue  # other sites, and the 404 page's absolute links
+            if re.match(r"^[a-z]+:|^#", href):
+                continue  # other sites
             target, _, fragment = href.partition("#")
-            resolved = (path.parent / target).resolve() if target else path
+            # Generated links are written from the site's root, the path of the fixture's site_url (rooted.py).
+            assert not target.startswith("/") or target.startswith(ROOT), f"{path.relative_to(built)}: {href}"
+            if target.startswith(ROOT):
+                resolved = (built / target[len(ROOT):]).resolve()
+            else:
+                resolved = (path.parent / target).resolve() if target else path
             if resolved.is_dir():
                 resolved = resolved / "index.html"
             assert resolved.is_file(), f"{path.relative_to(built)}: {href}"
@@ -161,8 +170,9 @@ def test_case_page_has_rendered_citations_and_its_references(exported: tuple[Pat
     _, out = exported
     page = (out / "site/cases/no-tricky-values/index.html").read_text()
     assert (
-        '<span class="cb-citation">(<a href="../../bibliography/#doe2020">Doe 2020, p. 3</a>; '
-        '<a href="../../bibliography/#doe2020">p. 5</a>; <a href="../../bibliography/#roe2019">Roe 2019</a>)</span>'
+        '<span class="cb-citation">(<a href="/casebook/bibliography/#doe2020">Doe 2020, p. 3</a>; '
+        '<a href="/casebook/bibliography/#doe2020">p. 5</a>; <a href="/casebook/bibliography/#roe2019">Roe 2019</a>)'
+        '</span>'
     ) in page
     assert "<code>[@doe2020]</code>" in page and "[@roe2019]" in page  # code and escaped brackets stay
     references = page[page.index('id="references"'):]
@@ -174,8 +184,9 @@ def test_case_page_has_rendered_citations_and_its_references(exported: tuple[Pat
         assert f'id="{key}"' in bibliography
     cited_by = bibliography[bibliography.index('id="roe2019"'):]
     cited_by = cited_by[: cited_by.index("</li>")]
-    assert 'href="../cases/no-tricky-values/"' in cited_by and 'href="../about/"' in cited_by
+    assert 'href="/casebook/cases/no-tricky-values/"' in cited_by and 'href="/casebook/about/"' in cited_by
     about = (out / "site/about/index.html").read_text()
+    # The citation is a Markdown link on a hand-written page (relative); its References list is generated (rooted).
     assert 'href="../bibliography/#roe2019">Roe 2019</a>' in about and 'id="references"' in about
     assert "About the fixture" in about.split("<title>")[1].split("</title>")[0]
 
@@ -184,10 +195,11 @@ def test_case_page_has_rendered_citations_and_its_references(exported: tuple[Pat
 def test_country_page_and_generated_pages_match_the_plugin(exported: tuple[Path, Path]) -> None:
     site, out = exported
     norway = (out / "site/countries/no/index.html").read_text()
-    assert 'href="../../cases/no-tricky-values/"' in norway and 'href="../../cases/no-coordination-minister/"' in norway
+    assert 'href="/casebook/cases/no-tricky-values/"' in norway
+    assert 'href="/casebook/cases/no-coordination-minister/"' in norway
     assert 'id="by-mechanism"' in norway
     home = (out / "site/index.html").read_text()
-    assert "cases from" in home and 'href="cases/no-tricky-values/"' in home
+    assert "cases from" in home and 'href="/casebook/cases/no-tricky-values/"' in home
     countries = (out / "site/countries/index.html").read_text()
     assert "<svg" in countries  # the map, filled in as the plugin does
 

@@ -140,7 +140,8 @@ def test_no_payload_survives_the_plain_build(exported: Path) -> None:
     assert '<h2 id="a-heading-with-markup-and-code">' in payloads
     assert 'href="#a-heading-with-markup-and-code"' in payloads
     assert "<em>markup</em>" in payloads and "<code>code</code>" in payloads
-    assert 'href="../no-coordination-minister/"' in payloads  # the titled link, rewritten as MkDocs would
+    # The titled link, rewritten as MkDocs would, then from the site's root (the fixture's site_url path; rooted.py).
+    assert 'href="/casebook/cases/no-coordination-minister/"' in payloads
     assert 'class="footnote"' in payloads and payloads.index('class="footnote"') > payloads.index('id="references"')
     toc = (built / "cases/mx-export-payloads/index.html").read_text(encoding="utf-8")
     assert 'href="#a-heading-with-markup-and-code"' in toc[:toc.index("<article")]  # in the table of contents
@@ -198,8 +199,12 @@ def test_bodies_are_rendered_with_the_sites_extensions_and_unsafe_ones_are_refus
 
 @pytest.fixture(scope="module")
 def served(exported: Path) -> Iterator[str]:
-    base, shutdown = serve_directory(exported / "site")
-    yield base
+    """The built site at the path of the fixture's site_url, where its generated links (from the root) lead."""
+    root = exported.parent / "served"
+    root.mkdir()
+    (root / "casebook").symlink_to(exported / "site", target_is_directory=True)
+    base, shutdown = serve_directory(root)
+    yield base + "casebook/"
     shutdown()
 
 

@@ -94,6 +94,10 @@ def test_pull_request_workflow_validates_builds_tests_and_uploads_a_preview(pr_w
     positions = [lines.index(command) for command in order]
     assert positions == sorted(positions)
     assert any(re.search(r"apt-get install .*\bchromium\b", line) for line in lines)
+    # The engines that follow MkDocs 1.6 get a check of their own (README, "Engines").
+    assert "make test-engines" in lines
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert "test-engines: $(STAMP)\n\t$(BIN)/python -m pytest -m engines\n" in makefile
     assert not any("playwright install" in line for line in lines)
     upload = next(s for s in steps(pr_workflow) if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -333,6 +337,40 @@ def test_vscode_settings_map_the_case_schema_and_match_validator_output(tmp_path
         assert int(match[matcher["line"]]) >= 1
         seen.add((match[matcher["code"]], match[matcher["severity"]]))
     assert ("E106", None) in seen and ("W202", "warning") in seen
+
+
+# --- Engines ---
+
+
+def _pins() -> dict[str, str]:
+    lines = (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines()
+    return {name.lower(): version for name, _, version in (line.partition("==") for line in lines if "==" in line)}
+
+
+def test_the_readmes_engines_section_states_the_pins() -> None:
+    """A fresh install cannot pull MkDocs 2, and the versions the README names are the ones pinned."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    requirements = {Requirement(r).name: Requirement(r) for r in project["dependencies"]}
+    assert not requirements["mkdocs"].specifier.contains(Version("2.0")), "mkdocs needs an upper bound below 2"
+    assert not requirements["mkdocs"].specifier.contains(Version("2.0.0a1"), prereleases=True)
+    assert not requirements["mkdocs-material"].specifier.contains(Version("10.0"))
+    dev = {Requirement(r).name: Requirement(r) for r in project["optional-dependencies"]["dev"]}
+    pins = _pins()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    engines = readme[readme.index("## Engines"):readme.index("\n## ", readme.index("## Engines") + 1)]
+    for name, shown in (("mkdocs", "MkDocs"), ("mkdocs-material", "Material"), ("properdocs", "ProperDocs"),
+                        ("zensical", "Zensical")):
+        assert f"{shown} {pins[name]}" in engines, name
+        assert requirements.get(name, dev.get(name)) is not None
+        assert requirements[name].specifier.contains(pins[name]) if name in requirements \
+            else str(dev[name].specifier) == f"=={pins[name]}"
+    assert "NO_MKDOCS_2_WARNING=1" in engines and "export NO_MKDOCS_2_WARNING := 1" in \
+        (REPO / "Makefile").read_text(encoding="utf-8")
 
 
 # --- Licences, citation, changelog ---

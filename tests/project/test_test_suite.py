@@ -56,6 +56,14 @@ def test_unmarked_serve_in_a_subprocess(tmp_path):
     subprocess.Popen([sys.executable, "-m", "mkdocs", "serve"], cwd=tmp_path)
 
 
+def test_unmarked_properdocs_build(tmp_path):
+    subprocess.run([sys.executable, "-m", "properdocs", "build", "-f", "mkdocs.yml"], cwd=tmp_path)
+
+
+def test_unmarked_zensical_build(tmp_path):
+    subprocess.run(["zensical", "build"], cwd=tmp_path)
+
+
 def test_unmarked_build_in_this_process():
     from mkdocs.commands.build import build
 
@@ -99,9 +107,11 @@ def test_the_fast_loop_fails_an_unmarked_test_that_runs_mkdocs(tmp_path: Path) -
     assert outcomes == {
         "test_unmarked_build_in_a_subprocess": "FAILED",
         "test_unmarked_serve_in_a_subprocess": "FAILED",
+        "test_unmarked_properdocs_build": "FAILED",
+        "test_unmarked_zensical_build": "FAILED",
         "test_unmarked_build_in_this_process": "FAILED",
         "test_unmarked_test_of_a_fixture_that_builds": "ERROR",
         "test_unmarked_help_and_other_commands": "PASSED",
         "test_marked_build_runs": "PASSED",
     }, result.stdout
-    assert result.stdout.count("is marked neither 'build' nor 'browser'") == 4, result.stdout
+    assert result.stdout.count("is marked neither 'build' nor 'browser'") == 6, result.stdout

@@ -23,7 +23,9 @@ and the adapter module to re-check against it. To support a new release: install
 the adapter's copy of each function it names against the new source, then record the new hashes and the
 version here. ``MIRRORS`` holds one source per function, because the adapter mirrors one: a release whose
 sources differ replaces the hashes, and the versions whose sources no longer match drop out of ``TESTED_ON``.
-ProperDocs, a fork of MkDocs 1.6, is not a dependency and has not been tested: it renders serially.
+ProperDocs, a fork of MkDocs 1.6, answers for ``mkdocs`` (its command maps every ``mkdocs`` import to
+``properdocs``): it is found as itself, is not listed, and renders serially; ``tests/whole_site/test_engines.py``
+checks that its site is MkDocs' byte for byte, the generator tag aside.
 """
 
 from __future__ import annotations
@@ -99,14 +101,20 @@ MIRRORS = (
 )
 
 
+def engine_package() -> str:
+    """The import package that answers for ``mkdocs``: itself, or a fork's that stands in for it (``properdocs``)."""
+    return importlib.import_module(ENGINE_PACKAGE).__name__.partition(".")[0]
+
+
 @cache
 def _providers() -> tuple[str, ...]:
     # Reads every installed distribution's file list once per process (tens of milliseconds).
-    return tuple(sorted(set(metadata.packages_distributions().get(ENGINE_PACKAGE, []))))
+    return tuple(sorted(set(metadata.packages_distributions().get(engine_package(), []))))
 
 
 def running_engine() -> tuple[str, str]:
-    """The distribution that provides the ``mkdocs`` package (``mkdocs``, ``properdocs``...) and its version."""
+    """The distribution that provides the running ``mkdocs`` package (``mkdocs``, ``properdocs``...) and its
+    version."""
     providers = _providers()
     if len(providers) != 1:  # none known (not installed as a distribution), or several writing into one package
         name = " + ".join(providers) or f"an unknown {ENGINE_PACKAGE}"

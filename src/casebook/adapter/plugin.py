@@ -112,6 +112,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         options = SiteOptions(
             site_name=config.site_name, site_url=config.site_url or "", directory_urls=config.use_directory_urls,
             include_drafts=self.serving,  # drafts are pages only under `mkdocs serve`; a build never sees them
+            problem_pages=self.serving,  # so are the pages listing a broken case's problems, at its URL
             source_date_epoch=int(epoch) if epoch.isdigit() else None,
         )
         build.assembly = assemble(

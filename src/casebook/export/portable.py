@@ -13,7 +13,8 @@ countries page gets its map. The text of each case and brief is rendered and san
 site has it, and written as Markdown every engine passes through unchanged (``portable_body.py``): no engine
 that builds the portable site runs a contributor's script. What Markdown cannot carry is left out: the
 Pagefind index (the built-in search is used instead) and the template additions (citation meta tags,
-JSON-LD, the discussion box).
+JSON-LD, the discussion box). Links in the generated HTML are written from the site's root (``rooted.py``):
+MkDocs and Zensical read a relative link in raw HTML from different folders.
 
 Each generated page starts with front-matter. ``title`` is the page title HTML-escaped, because MkDocs
 themes print a page's title into ``<title>`` and the navigation without escaping it. Case and brief pages
@@ -43,10 +44,11 @@ from casebook.citations.inline import CITATION, CitationState, mask_code, parse_
 from casebook.core.escape import html_attr, markdown_entities
 from casebook.core.model import Brief, Case
 from casebook.export.body import BodyRenderer
+from casebook.export.rooted import rooted_links, site_root
 from casebook.site.assembly import SiteOptions, assemble
-from casebook.site.page import SitePage
+from casebook.site.page import BRIEFS_INDEX, SitePage
 from casebook.site.sanitize import unsafe_settings
-from casebook.site.urls import case_src
+from casebook.site.urls import HOME, case_src
 
 _PLAIN_KEY = re.compile(r"[a-z_][a-z0-9_]*")
 #: Words YAML 1.1 reads as booleans or null even as keys; such keys are quoted.
@@ -306,6 +308,15 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
             )
         generated[page.src_uri] = (page, fronts.get(page.src_uri, {}))
 
+    # Links in generated HTML are written from the site's root: MkDocs and Zensical read a relative one differently.
+    root = site_root(site_url)
+
+    def rooted(markdown: str, src: str) -> str:
+        return rooted_links(markdown, src, root, directory_urls=directory_urls)
+
+    assembly.home = rooted(assembly.home, HOME)
+    assembly.briefs_list = rooted(assembly.briefs_list, BRIEFS_INDEX)
+
     def finish(src: str, markdown: str) -> str:
         return markdown_citations(assembly.finish(src, markdown), labels, src)
 
@@ -322,11 +333,11 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
         body = text[len(head):]
         keys = [c.key for c in catalogue.citations.get(f"{settings.docs_dir}/{src}", [])]
         if keys and bib is not None:
-            body += references_markdown(keys, bib)
+            body += rooted(references_markdown(keys, bib), src)
         files[f"docs/{src}"] = head + finish(src, body)
     for src, (page, meta) in generated.items():
         matter = front_matter({"title": html_attr(page.title), **meta})
-        files[f"docs/{src}"] = matter + "\n" + finish(src, page.markdown)
+        files[f"docs/{src}"] = matter + "\n" + rooted(finish(src, page.markdown), src)
     for src, content in readers.items():
         if f"docs/{src}" in files:
             raise PortableError(
@@ -334,7 +345,8 @@ def portable_files(catalogue: Catalogue, *, source_date_epoch: int | None = None
                 "remove or rename the hand-written one"
             )
         if isinstance(content, str) and src.endswith(".md"):
-            content = finish(src, content)  # fixed headings, no front-matter values: the title is the heading
+            # Fixed headings, no front-matter values: the title is the heading.
+            content = rooted(finish(src, content), src)
         files[f"docs/{src}"] = content
     pages = {path[len("docs/"):] for path in files if path.endswith(".md")}
     not_in_nav = [src for src, (page, _) in generated.items() if not page.in_nav]

@@ -3,9 +3,10 @@
 :func:`assemble` takes the validated catalogue and returns every page and file the site generates, in the
 order they are added: the case, listing, country, mechanism, policy-area and matrix pages (``builder.py``),
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
-``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, the
-readers' files (explorer, data files, feed; ``extras.py``), and the static API under ``/api/v1/`` with the page
-that documents it (``api.py``, ``apipage.py``). :meth:`Assembly.finish` puts what a page's
+``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, under
+``mkdocs serve`` the problems of each broken case or brief at its URL (``problempages.py``), the readers' files
+(explorer, data files, feed; ``extras.py``), and the static API under ``/api/v1/`` with the page that documents
+it (``api.py``, ``apipage.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
 The plugin wraps each page as an MkDocs file; the export writes each one to disk. A new page type is
@@ -31,6 +32,7 @@ from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fil
 from casebook.site.builder import SiteBuilder
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.problempages import problem_pages, with_problems
 from casebook.site.urls import HOME, case_src
 
 
@@ -46,6 +48,9 @@ class SiteOptions:
     source_date_epoch: int | None = None
     #: Give generated headings made from contributed titles explicit ids (for engines without the plugin).
     heading_ids: bool = False
+    #: A page listing the problems at the URL of each case or brief with errors (``problempages.py``): only
+    #: ever under ``mkdocs serve``, so that the maintainer sees them where the page would be.
+    problem_pages: bool = False
 
 
 @dataclass
@@ -137,6 +142,9 @@ def assemble(
     for page in fallback_pages():
         if not present(page.src_uri) and page.src_uri not in {p.src_uri for p in done.pages}:
             done.pages.append(page)
+    if options.problem_pages:
+        done.pages = with_problems(done.pages, catalogue, block=block)
+        done.pages += problem_pages(catalogue, present, block=block)
     done.files = generated_files(
         catalogue, site_name=options.site_name, site_url=options.site_url,
         source_date_epoch=options.source_date_epoch,
