@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
 from casebook.core.model import Case, organisation_name
-from casebook.site.casecard import case_header
 from casebook.core.taxonomy import Taxonomy
 from casebook.core.validate import published_schema
+from casebook.site.casecard import case_header
 from casebook.site.datafiles import cases_csv
 from support import make_site
 

@@ -122,37 +122,47 @@ def write_png(image: Image) -> bytes:
 
 @dataclass(frozen=True)
 class Difference:
-    """How two images differ: the share of pixels that differ by more than the threshold, and where."""
+    """How two images differ: how many pixels differ by more than the threshold, and where."""
 
     same_size: bool
     differing: int
     total: int
-    #: The reference with each differing pixel in red (None when the sizes differ).
-    picture: Image | None
+    #: The reference with each differing pixel in red, as large as the larger image (what only one image covers
+    #: counts as differing).
+    picture: Image
 
     @property
     def ratio(self) -> float:
-        return 1.0 if not self.same_size else self.differing / max(self.total, 1)
+        return self.differing / max(self.total, 1)
+
+
+RED = b"\xff\x00\x00"
 
 
 def compare(expected: Image, actual: Image, *, threshold: int = 32) -> Difference:
     """Count the pixels where any channel differs by more than ``threshold`` (of 255): anti-aliasing and font
-    hinting move a few pixels' shades, a changed rule moves whole boxes."""
-    if (expected.width, expected.height) != (actual.width, actual.height):
-        return Difference(False, max(expected.width * expected.height, actual.width * actual.height),
-                          max(expected.width * expected.height, actual.width * actual.height), None)
+    hinting move a few pixels' shades, a changed rule moves whole boxes. Images of different sizes are compared
+    over the area they share, and every pixel outside it differs."""
+    width, height = max(expected.width, actual.width), max(expected.height, actual.height)
+    shared = min(expected.width, actual.width) * 3
     differing = 0
     rows = []
-    for a, b in zip(expected.rows, actual.rows, strict=True):
-        if a == b:
+    for y in range(height):
+        a = expected.rows[y] if y < expected.height else b""
+        b = actual.rows[y] if y < actual.height else b""
+        if a == b and len(a) == width * 3:
             rows.append(a)
             continue
-        out = bytearray(a)
-        for i in range(0, len(a), 3):
+        out = bytearray(a.ljust(width * 3, b"\x00"))
+        span = shared if a and b else 0
+        for i in range(0, span, 3):
             if (abs(a[i] - b[i]) > threshold or abs(a[i + 1] - b[i + 1]) > threshold
                     or abs(a[i + 2] - b[i + 2]) > threshold):
                 differing += 1
-                out[i:i + 3] = b"\xff\x00\x00"
+                out[i:i + 3] = RED
+        outside = width - span // 3
+        differing += outside
+        out[span:] = RED * outside
         rows.append(bytes(out))
-    return Difference(True, differing, expected.width * expected.height,
-                      Image(expected.width, expected.height, tuple(rows)))
+    same_size = (expected.width, expected.height) == (actual.width, actual.height)
+    return Difference(same_size, differing, width * height, Image(width, height, tuple(rows)))
