@@ -36,11 +36,17 @@ Synthetic text about shared offices, where the coordination minister met the Pô
 """ + "Synthetic filler sentence about offices that serve the unemployed in one place. " * 30 + "\n"
 CASE = synthetic(TITLE, ["NO"], ["one-stop-shop"], ["employment-services"], 2006).split("---\n")
 CASE = "---\n".join(CASE[:2]) + "---\n" + BODY
+#: A case whose own text holds the character that ends the aliases, and no alias: excerpts stay whole.
+MARKER_TITLE = "Synthetic case with an invisible separator"
+MARKER_CASE = synthetic(MARKER_TITLE, ["SE"], ["task-force"], ["health"], 2001).replace(
+    "Synthetic fixture text for tests only.",
+    f"synthetic words before{ALIASES_END} the quokkafence and after it, all in plain ASCII.")
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    root = make_site(tmp_path_factory.mktemp("spelling") / "site", {"no-spelling.md": CASE})
+    root = make_site(tmp_path_factory.mktemp("spelling") / "site",
+                     {"no-spelling.md": CASE, "se-marker.md": MARKER_CASE})
     result = build(root)
     assert result.returncode == 0, result.stderr
     url, shutdown = serve_directory(root / "site")
@@ -115,3 +121,9 @@ def test_the_explorer_finds_the_case_by_a_folded_name(page: Any, site: tuple[str
     page.goto(site[0] + "explore/?q=laegreid")
     page.wait_for_function("() => /^1 case of/.test((document.querySelector('.cb-ex__status') || {}).textContent)")
     assert page.locator(".cb-ex__case h3").all_inner_texts() == [TITLE]
+
+
+def test_the_aliases_marker_in_a_pages_own_text_does_not_cut_its_excerpt(page: Any) -> None:
+    results = search(page, "quokkafence")
+    assert [r[0] for r in results] == [MARKER_TITLE]
+    assert "synthetic words before" in results[0][1] and "the quokkafence and after it" in results[0][1]

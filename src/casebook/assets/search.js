@@ -55,10 +55,12 @@
     return out;
   }
 
-  // The page's own text, without the aliases before it.
-  function ownText(content) {
-    var end = content.indexOf(ALIASES_END);
-    return (end === -1 ? content : content.slice(end + 1)).trim();
+  // ``text`` (Pagefind's content or excerpt) without the aliases, which come first: the marker ends them only if
+  // all before it is what the site writes there (lower-case ASCII words), whatever a page's own text holds.
+  function withoutAliases(text) {
+    var end = text.indexOf(ALIASES_END);
+    if (end === -1 || !/^[a-z0-9 ]*$/.test(text.slice(0, end).replace(/<\/?mark>/g, ""))) return text.trim();
+    return text.slice(end + 1).trim();
   }
 
   // Up to 30 words of ``text`` around the first word that folds to a word of ``query``, those words marked; null
@@ -91,11 +93,8 @@
   // Pagefind's excerpt when it shows a match in the page's own text; when the match was an alias, the words
   // around the first word of the text that folds to the query ("Lægreid" for "laegreid").
   function excerptOf(item, query) {
-    var html = item.excerpt || "";
-    var cut = html.indexOf(ALIASES_END);
-    if (cut !== -1) html = html.slice(cut + 1);
-    var node = excerpt(html.trim());
-    var text = ownText(item.content || "");
+    var node = excerpt(withoutAliases(item.excerpt || ""));
+    var text = withoutAliases(item.content || "");
     if (node.querySelector("mark") && text.indexOf(node.textContent.trim()) !== -1) return node;
     return around(text, query) || node;
   }

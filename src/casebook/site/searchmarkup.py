@@ -43,8 +43,8 @@ LETTERS = {"æ": "ae", "ø": "o", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th",
            "ŀ": "l", "ĳ": "ij"}
 #: The transliterations readers also use ("Mueller", "Soeren", "Aarhus"); applied before :data:`LETTERS`.
 SPELLED = {"ä": "ae", "ö": "oe", "ü": "ue", "å": "aa", "ø": "oe"}
-#: Ends the aliases in the indexed text, so that ``search.js`` can leave them out of excerpts. An invisible
-#: separator: the validator refuses invisible formatting characters in contributed files (E002).
+#: Ends the aliases in the indexed text, so that ``search.js`` can leave them out of excerpts (an invisible
+#: separator; ``search.js`` takes it for the end of the aliases only after lower-case ASCII words).
 ALIASES_END = "\u2063"
 #: The aliases count for less than the words as written, so a name spelled as its owner spells it ranks first.
 ALIASES_WEIGHT = "0.5"
