@@ -15,22 +15,10 @@ from pathlib import Path
 
 from casebook.adapter.pagefind_bundle import normalise
 from casebook.core.problems import Problem, error
+from casebook.site.searchmarkup import EXCLUDE_SELECTORS
 
 #: Where the bundle goes inside the site; search.js and explore.js load ``pagefind/pagefind.js`` from it.
 BUNDLE = "pagefind"
-
-#: Generated parts of indexed pages that search does not need: the header card's links (the
-#: countries, mechanisms and policy areas, which are filters already) and criteria badges, related
-#: cases and other listings of cases (the table of /cases/, the matrix and its key, the "cited by"
-#: lines of /bibliography/, the lessons of a term's cases and the cases that record none), references
-#: lists and "cite this case". Titles, summaries, the card's
-#: other text (organisations, authors, period) and the body stay indexed; so do the bibliography's
-#: entries. A case's title then finds the case, not every listing that names it; at 1,000 synthetic
-#: cases /bibliography/ alone was 300,000 words of case titles, one 2.4 MB result to download.
-EXCLUDE_SELECTORS = (
-    ".cb-card > dd > a", ".cb-criteria", ".cb-list", ".cb-references", ".cb-cite-case",
-    ".cb-sortable", ".cb-matrix", ".cb-key", ".cb-cited-by", ".cb-lessons__none",
-)
 
 
 def run_pagefind(site_dir: Path) -> list[Problem]:

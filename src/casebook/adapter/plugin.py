@@ -43,7 +43,7 @@ from casebook.site.community import Discussion, community_context
 from casebook.site.csp import with_policy
 from casebook.site.extras import UNINDEXED
 from casebook.site.sanitize import content_id, rename_toc_ids, sanitize_html
-from casebook.site.searchmarkup import case_markup, page_markup
+from casebook.site.searchmarkup import case_markup, page_markup, search_aliases
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -195,15 +195,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         if title is not None:
             # Templates print page.meta.title unescaped; give them HTML-escaped text.
             page.meta = {"title": html_attr(title)}
-        # Search markup comes from validated data only: any cb_search a page brings is replaced.
+        # Search markup comes from validated data only: any cb_search a page brings is replaced. Drafts are pages
+        # only under `mkdocs serve`, whose search then finds them too, marked; listings are never indexed.
         searched = build.search_cases.get(src_uri)
-        if searched is not None and build.catalogue is not None and not searched.is_draft:
-            page.meta["cb_search"] = case_markup(searched, build.catalogue.taxonomy)
-        elif searched is not None or build.search_briefs.get(src_uri) or src_uri in UNINDEXED:
-            # Drafts (shown only under `mkdocs serve`) and listings are never indexed.
+        draft = build.search_briefs.get(src_uri, False) or (searched is not None and searched.is_draft)
+        if src_uri in UNINDEXED or (draft and not self.serving) or (searched and build.catalogue is None):
             page.meta.pop("cb_search", None)
+        elif searched is not None and build.catalogue is not None:
+            page.meta["cb_search"] = case_markup(searched, build.catalogue.taxonomy)
         elif src_uri in build.search_briefs:
-            page.meta["cb_search"] = page_markup("brief")
+            page.meta["cb_search"] = page_markup("brief", draft=draft)
         else:
             page.meta["cb_search"] = page_markup("page")
         if build.assembly is not None:
@@ -226,6 +227,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         html = build.blocks.restore(html)
         if page.file.src_uri == BIBLIOGRAPHY_PAGE and build.bibliography_anchors:
             page.present_anchor_ids = (page.present_anchor_ids or set()) | build.bibliography_anchors
+        if isinstance(page.meta.get("cb_search"), str):
+            # The folded spellings of the page's own indexed words ("laegreid" for "Lægreid"), generated here.
+            page.meta["cb_search"] += search_aliases(html)
         return html
 
     def on_page_context(

@@ -32,7 +32,10 @@
     return node;
   }
 
+  // Both foldings of search.js ("Lægreid": "laegreid"; "Søren": "soren soeren") when it is on the page (the
+  // plugin's sites); accents only without it.
   function fold(text) {
+    if (window.casebookFold) return window.casebookFold(text) + " " + window.casebookFold(text, true);
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
@@ -185,6 +188,57 @@
     ]);
     mount.replaceChildren(form, results);
     mount.classList.add("cb-ex--ready");
+    foldFilters(form);
+  }
+
+  // --- On a phone: results first, the filters behind a button (as reader libraries do) ---
+  // The facets, the period and "Clear all" move into a panel after the text box. On a narrow screen
+  // (casebook.css) the panel is closed until the "Filters" button opens it, and its "Show N cases" button closes
+  // it again and moves to the results; Escape closes it too. On a wide screen the panel is always open beside the
+  // results and neither button shows, so the page looks as it did without the panel.
+  function foldFilters(form) {
+    var panel = el("div", { "class": "cb-ex__filters", id: "cb-ex-filters" });
+    Array.prototype.slice.call(form.children).forEach(function (child) {
+      if (!child.classList.contains("cb-ex__text")) panel.appendChild(child);
+    });
+    els.toggle = el("button", { type: "button", "class": "md-button cb-ex__toggle", "aria-expanded": "false",
+      "aria-controls": "cb-ex-filters" });
+    els.done = el("button", { type: "button", "class": "md-button md-button--primary cb-ex__done" });
+    panel.appendChild(els.done);
+    form.appendChild(els.toggle);
+    form.appendChild(panel);
+
+    function open(yes) {
+      mount.classList.toggle("cb-ex--open", yes);
+      els.toggle.setAttribute("aria-expanded", String(yes));
+    }
+    els.toggle.addEventListener("click", function () { open(!mount.classList.contains("cb-ex--open")); });
+    els.done.addEventListener("click", function () {
+      open(false);
+      var heading = document.getElementById("cb-ex-results-title");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && mount.classList.contains("cb-ex--open")) {
+        open(false);
+        els.toggle.focus();
+      }
+    });
+  }
+
+  // The buttons' labels: how many filters are set, how many cases they give.
+  function labelFilterButtons(found) {
+    if (!els.toggle) return;
+    var set = Object.keys(state.facets).reduce(function (n, k) { return n + state.facets[k].length; }, 0);
+    set += (state.from !== null ? 1 : 0) + (state.to !== null ? 1 : 0);
+    els.toggle.textContent = set ? "Filters (" + set + " set)" : "Filters";
+    els.done.textContent = found === 1 ? "Show 1 case" : "Show " + found + " cases";
+  }
+
+  // Drafts are records only in the preview of `mkdocs serve`, never in a build: marked as on the other pages.
+  function draftMark(c) {
+    return c.draft ? el("span", { "class": "cb-badge", text: "DRAFT" }) : null;
   }
 
   function sync() {
@@ -218,11 +272,12 @@
     var countries = labels("country");
     els.status.textContent = (found.length === 1 ? "1 case" : found.length + " cases") + " of " + data.cases.length +
       (fullText === "loading" ? " (searching the full text…)" : "");
+    labelFilterButtons(found.length);
     els.results.replaceChildren.apply(els.results, found.map(function (c) {
       var names = (c.facets.country || []).map(function (code) { return countries[code] || code; }).join(", ");
       var period = c.start + "–" + (c.end === null ? "present" : c.end);
       return el("li", { "class": "cb-ex__case" }, [
-        el("h3", {}, [el("a", { href: new URL(c.url, root).href, text: c.title })]),
+        el("h3", {}, [el("a", { href: new URL(c.url, root).href, text: c.title }), draftMark(c)]),
         el("p", { "class": "cb-ex__meta", text: names + " · " + period }),
         el("p", { "class": "cb-ex__summary", text: c.lede || c.summary }),
       ]);

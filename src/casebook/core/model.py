@@ -119,6 +119,16 @@ class Case(Record):
         return [str(lesson) for lesson in self.meta.get("lessons") or []]
 
 
+def organisation_name(org: dict[str, str]) -> str:
+    """An organisation as readers see it: ``name (acronym)``, or the name alone when the acronym adds nothing
+    (none given, or the same as the name, as with "Aetat")."""
+    name = org["name"]
+    acronym = (org.get("acronym") or "").strip()
+    if not acronym or acronym.casefold() == name.strip().casefold():
+        return name
+    return f"{name} ({acronym})"
+
+
 @dataclass
 class Brief(Record):
     """A policy brief that draws on cases."""

@@ -76,7 +76,8 @@ class Assembly:
             markdown = fill_home(markdown, self.home)
         if src_uri == BRIEFS_INDEX and self.briefs_list:
             markdown = fill_briefs_index(markdown, self.briefs_list)
-        return with_map(markdown, self.catalogue, src_uri, directory_urls=self.options.directory_urls)
+        return with_map(markdown, self.catalogue, src_uri, directory_urls=self.options.directory_urls,
+                        include_drafts=self.options.include_drafts)
 
 
 def assemble(
@@ -147,7 +148,7 @@ def assemble(
         done.pages += problem_pages(catalogue, present, block=block)
     done.files = generated_files(
         catalogue, site_name=options.site_name, site_url=options.site_url,
-        source_date_epoch=options.source_date_epoch,
+        source_date_epoch=options.source_date_epoch, include_drafts=options.include_drafts,
     )
     done.files[API_PAGE] = api_page(catalogue.published, site_url=options.site_url,
                                     bibliography="data/bibliography.bib" in done.files)
@@ -200,6 +201,8 @@ def bibliography_page(
     """``/bibliography/``, with "Cited by" links to the cases, briefs and pages for which ``exists(src_uri)``."""
     assert catalogue.bibliography is not None
     cited_by: dict[str, list[tuple[int, str, str]]] = {}
+    # Drafts exist only in a preview; there they are marked as on every other page.
+    drafts = {r.path for r in [*catalogue.cases, *catalogue.briefs] if r.is_draft}
     for display, found in catalogue.citations.items():
         if display.startswith(settings.cases_dir + "/"):
             order, src = 0, "cases/" + display[len(settings.cases_dir) + 1:]
@@ -213,7 +216,8 @@ def bibliography_page(
             continue  # a draft, or a page this build does not have
         href = relative_link(BIBLIOGRAPHY_PAGE, src, directory_urls=directory_urls)
         for key in {c.key for c in found}:
-            cited_by.setdefault(key, []).append((order, catalogue.titles.get(display, display), href))
+            title = catalogue.titles.get(display, display) + (" (draft)" if display in drafts else "")
+            cited_by.setdefault(key, []).append((order, title, href))
     ordered = {
         key: [(title, href) for _, title, href in sorted(rows, key=lambda r: (r[0], r[1].casefold(), r[2]))]
         for key, rows in cited_by.items()

@@ -71,7 +71,8 @@ def brief_cases(brief: Brief, cases: Mapping[str, Case], *, base: str = "../") -
     for slug in brief.cases:
         case = cases[slug]
         summary = f'<span class="cb-case-summary">: {line_markdown(case.summary)}</span>'
-        lines.append(f"- [{line_markdown(case.title)}]({base}cases/{slug}.md){summary}")
+        draft = " (draft)" if case.is_draft else ""  # a draft brief in a preview; a published one cannot cite one
+        lines.append(f"- [{line_markdown(case.title)}]({base}cases/{slug}.md){draft}{summary}")
     return "\n".join(lines) + "\n"
 
 

@@ -45,6 +45,11 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
+def draft_badge(case: Case) -> str:
+    """The mark of a draft wherever a preview lists it (a build never holds one)."""
+    return ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
+
+
 def by_title(cases: Iterable[Case]) -> list[Case]:
     return sorted(cases, key=lambda c: (c.title.casefold(), c.slug))
 
@@ -95,7 +100,7 @@ class SiteBuilder:
     ) -> str:
         """One case in a listing: linked title, countries, period, summary (unless ``summary`` is false; only its
         first sentence if ``short``), then ``tags`` (HTML)."""
-        draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
+        draft = draft_badge(case)
         countries = ", ".join(country_name(c) for c in case.countries)
         extra = f'<p class="cb-entry__note">{html_text(note)}</p>' if note else ""
         return (
@@ -166,7 +171,7 @@ class SiteBuilder:
                 self.a(src, mechanism_src(m), self.mechanism_label(m)) for m in case.mechanisms
             )
             areas = ", ".join(self.a(src, policy_area_src(p), self.area_label(p)) for p in case.policy_areas)
-            draft = ' <span class="cb-badge">DRAFT</span>' if case.is_draft else ""
+            draft = draft_badge(case)
             period_key = f"{case.start:04d}-{case.end if case.end is not None else 9999:04d}"
             cells = [
                 (case.title.casefold(), self.a(src, case_src(case.slug), case.title) + draft),
@@ -332,9 +337,10 @@ class SiteBuilder:
 
         def cell(code: str, term: Term) -> str:
             hits = [c for c in self.cases_with("countries", code) if term.id in c.mechanisms]
+            names = {c.slug: c.title + (" (draft)" if c.is_draft else "") for c in hits}
             links = " ".join(
-                f'<a href="{html_attr(self.links.href(src, case_src(c.slug)))}" title="{html_attr(c.title)}" '
-                f'aria-label="{html_attr(c.title)}">{number[c.slug]}</a>'
+                f'<a href="{html_attr(self.links.href(src, case_src(c.slug)))}" title="{html_attr(names[c.slug])}" '
+                f'aria-label="{html_attr(names[c.slug])}">{number[c.slug]}</a>'
                 for c in hits
             )
             return f"<td>{links}</td>"
@@ -383,7 +389,7 @@ class SiteBuilder:
         key = (
             '<ol class="cb-key">\n'
             + "\n".join(
-                f"<li>{self.a(src, case_src(c.slug), c.title)} "
+                f"<li>{self.a(src, case_src(c.slug), c.title)}{draft_badge(c)} "
                 f'<span class="cb-count">{html_text(", ".join(country_name(x) for x in c.countries))} · '
                 f"{html_text(c.period_label)}</span></li>"
                 for c in self.cases

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from casebook.core.blockstash import identity
 from casebook.core.eligibility import badges
 from casebook.core.escape import html_attr, html_text
-from casebook.core.model import Case
+from casebook.core.model import Case, organisation_name
 from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
 
@@ -43,11 +43,7 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
             rows.append(facet(label, [(v, None) for v in values]))
     rows.append(facet("Period", [(case.period_label, None)]))
     if case.organisations:
-        orgs = []
-        for org in case.organisations:
-            name = org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
-            orgs.append((name, None))
-        rows.append(facet("Organisations", orgs))
+        rows.append(organisations_row(case))
     rows.append(facet("Authors", [(a, None) for a in case.authors]))
     if case.updated:
         rows.append(facet("Updated", [(case.updated, None)]))
@@ -59,6 +55,16 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
         f'<p class="cb-summary">{html_text(case.summary)}</p>\n'
         f'<dl class="cb-card">{"".join(rows)}</dl>\n'
     )
+
+
+def organisations_row(case: Case) -> str:
+    """The organisations, one a line: ``name (acronym)`` and, when the case gives it, its role."""
+    items = []
+    for org in case.organisations:
+        role = (org.get("role") or "").strip()
+        role_html = f'<span class="cb-org__role">: {html_text(role)}</span>' if role else ""
+        items.append(f'<li><span class="cb-org__name">{html_text(organisation_name(org))}</span>{role_html}</li>')
+    return f'<dt>Organisations</dt><dd><ul class="cb-orgs">{"".join(items)}</ul></dd>'
 
 
 def badge_row(case: Case, taxonomy: Taxonomy) -> str:

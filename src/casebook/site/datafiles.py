@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casebook.core.escape import csv_cell, json_in_html, markdown_text
-from casebook.core.model import Case
+from casebook.core.model import Case, organisation_name
 from casebook.core.taxonomy import Taxonomy, Term, country_name
 from casebook.core.validate import published_schema
 
@@ -63,15 +63,11 @@ def csv_columns(schema: dict[str, Any]) -> list[str]:
     return columns
 
 
-def _organisation(org: dict[str, str]) -> str:
-    return org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
-
-
 def _cell(value: Any, key: str) -> str:
     if value is None:
         return ""
     if key == "organisations":
-        text = JOIN.join(_organisation(o) for o in value)
+        text = JOIN.join(organisation_name(o) for o in value)
     elif isinstance(value, list):
         text = JOIN.join(str(v) for v in value)
     else:
@@ -193,12 +189,12 @@ def data_page(count: int, files: Iterable[str]) -> str:
         "the site) and every front-matter field under its own name, as the [codebook](codebook.md) describes.",
         "cases.csv": "The same cases as a table, one row per case, UTF-8 with a header row. List values are joined "
         "with `; `; the fields of `period` and `coordination` get one column each (`period.start`, `period.end`, "
-        "`coordination.direction`, ...); `organisations` are written `name (acronym)` and joined with `; ` "
-        "(their roles are in `cases.json`). Empty cells are fields a case leaves out. A cell that would start "
-        "with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a single quote (`'`) instead, and so does "
-        "any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab or a line break (and any spaces or quotes), so "
-        "that no spreadsheet runs a formula from it whichever list separator it uses; `cases.json` has the values "
-        "unchanged.",
+        "`coordination.direction`, ...); `organisations` are written `name (acronym)` (the name alone when it is "
+        "its own acronym) and joined with `; ` (their roles are in `cases.json`). Empty cells are fields a case "
+        "leaves out. A cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a "
+        "single quote (`'`) instead, and so does any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab or a "
+        "line break (and any spaces or quotes), so that no spreadsheet runs a formula from it whichever list "
+        "separator it uses; `cases.json` has the values unchanged.",
         "bibliography.bib": "The sources the cases and briefs cite, in BibTeX. **A `.bib` file is TeX input**: "
         "whoever compiles a document that cites it runs the TeX it holds, so treat a `.bib` from anywhere as "
         "code. This one is written again from the parsed entries: no `@preamble`, no `@string`, and no TeX "

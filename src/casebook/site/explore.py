@@ -1,8 +1,8 @@
 """The faceted explorer (``/explore/``): the page and the compact JSON its script filters.
 
-The JSON holds, per published case, only what the explorer shows or filters on: title, summary,
-url, period and facet values. Facet values carry their labels (and, for countries, the M49 region)
-so the script needs nothing else.
+The JSON holds, per published case (and per draft in a preview), only what the explorer shows or filters on:
+title, summary, url, period and facet values. Facet values carry their labels (and, for countries, the M49
+region) so the script needs nothing else.
 """
 
 from __future__ import annotations
@@ -58,9 +58,13 @@ def _value_label(facet: str, value: str, taxonomy: Taxonomy) -> str:
     return value.capitalize()
 
 
-def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
-    """The explorer's data: facets with the values that occur (labelled) and one record per published case."""
-    published = sorted((c for c in cases if not c.is_draft), key=lambda c: c.slug)
+def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy, *, include_drafts: bool = False) -> dict[str, Any]:
+    """The explorer's data: facets with the values that occur (labelled) and one record per published case.
+
+    With ``include_drafts`` (the preview of ``mkdocs serve``, never a build) drafts are records too, each marked
+    ``"draft": true`` (see :func:`draft_mark`), so that the explorer counts what the other pages of the preview count.
+    """
+    published = sorted((c for c in cases if include_drafts or not c.is_draft), key=lambda c: c.slug)
     records = []
     seen: dict[str, set[str]] = {key: set() for key, _ in FACETS}
     for case in published:
@@ -76,6 +80,7 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
             "start": case.start,
             "end": case.end,
             "facets": {k: v for k, v in facets.items() if v},
+            **draft_mark(case),
         })
     facets_out: list[dict[str, Any]] = []
     for key, label in FACETS:
@@ -95,8 +100,15 @@ def explorer_data(cases: Iterable[Case], taxonomy: Taxonomy) -> dict[str, Any]:
     }
 
 
-def explorer_json(cases: Iterable[Case], taxonomy: Taxonomy) -> str:
-    text = json.dumps(explorer_data(cases, taxonomy), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def draft_mark(case: Case) -> dict[str, bool]:
+    """What a draft's record adds (``explore.js`` marks it "Draft"); nothing for a published case, so a build's data
+    is as it was before drafts could be records."""
+    return {"draft": True} if case.is_draft else {}
+
+
+def explorer_json(cases: Iterable[Case], taxonomy: Taxonomy, *, include_drafts: bool = False) -> str:
+    data = explorer_data(cases, taxonomy, include_drafts=include_drafts)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return json_in_html(text) + "\n"
 
 

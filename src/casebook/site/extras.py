@@ -27,12 +27,17 @@ def generated_files(
     site_url: str,
     source_date_epoch: int | None,
     extra_feed_items: list[FeedItem] | None = None,
+    include_drafts: bool = False,
 ) -> dict[str, str]:
-    """src_uri -> content of every page and data file for readers (Markdown pages end in ``.md``)."""
+    """src_uri -> content of every page and data file for readers (Markdown pages end in ``.md``).
+
+    ``include_drafts`` (a preview) puts drafts in the explorer, as on the other pages of the preview; the data
+    downloads and the feed are the published record and never hold a draft.
+    """
     cases = catalogue.published
     files = {
         "explore/index.md": explorer_page(),
-        DATA_URI: explorer_json(cases, catalogue.taxonomy),
+        DATA_URI: explorer_json(catalogue.cases, catalogue.taxonomy, include_drafts=include_drafts),
         "data/index.md": "",
         "data/codebook.md": codebook_page(published_schema(catalogue.taxonomy), catalogue.taxonomy),
     }
@@ -47,12 +52,16 @@ def generated_files(
     return files
 
 
-def world_map(catalogue: Catalogue, href: Callable[[str], str]) -> str:
-    """The map block (SVG, attribution, table) for the published cases."""
-    return map_block(case_counts([c.countries for c in catalogue.published]), href)
+def world_map(catalogue: Catalogue, href: Callable[[str], str], *, include_drafts: bool = False) -> str:
+    """The map block (SVG, attribution, table) for the published cases, and in a preview for the drafts too."""
+    cases = catalogue.cases if include_drafts else catalogue.published
+    drafts = case_counts([c.countries for c in cases if c.is_draft])
+    return map_block(case_counts([c.countries for c in cases]), href, drafts=drafts)
 
 
-def with_map(markdown: str, catalogue: Catalogue, page_uri: str, *, directory_urls: bool = True) -> str:
+def with_map(
+    markdown: str, catalogue: Catalogue, page_uri: str, *, directory_urls: bool = True, include_drafts: bool = False
+) -> str:
     """Replace :data:`MAP_MARKER` with the map; country links are made relative to ``page_uri``'s URL."""
     if MAP_MARKER not in markdown:
         return markdown
@@ -61,4 +70,4 @@ def with_map(markdown: str, catalogue: Catalogue, page_uri: str, *, directory_ur
     def href(code: str) -> str:
         return relative_url(here, page_url(country_src(code), directory_urls=directory_urls))
 
-    return markdown.replace(MAP_MARKER, world_map(catalogue, href), 1)
+    return markdown.replace(MAP_MARKER, world_map(catalogue, href, include_drafts=include_drafts), 1)

@@ -39,8 +39,11 @@ def _shade(count: int, most: int) -> str:
     return SHADES[step]
 
 
-def _cases(count: int) -> str:
-    return f"{count} case" + ("" if count == 1 else "s")
+def _cases(count: int, drafts: int = 0) -> str:
+    text = f"{count} case" + ("" if count == 1 else "s")
+    if drafts:
+        text += f" ({drafts} draft{'' if drafts == 1 else 's'})"
+    return text
 
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in the map's projected coordinates
@@ -105,14 +108,17 @@ def _intersects(a: Box, b: Box) -> bool:
 
 
 def world_map_svg(
-    counts: dict[str, int], href: Callable[[str], str], *, label: str = "Cases by country", view: Box | None = None
+    counts: dict[str, int], href: Callable[[str], str], *, label: str = "Cases by country", view: Box | None = None,
+    drafts: dict[str, int] | None = None,
 ) -> str:
     """An inline ``<svg>``: every country with cases is shaded and links to ``href(code)``.
 
     ``counts`` maps ISO alpha-2 codes to case counts; codes without a shape (small islands) are
     still listed by :func:`map_table`, the map's text alternative. ``view`` shows only that part of the
-    map (and carries only the countries that reach into it).
+    map (and carries only the countries that reach into it). ``drafts`` (a preview only) says how many of
+    each country's cases are drafts: their names say so, and their outlines are marked (``cb-map__draft``).
     """
+    drafts = drafts or {}
     data = geometry()
     shapes: dict[str, str] = data["countries"]
     if view is not None:
@@ -131,9 +137,10 @@ def world_map_svg(
             parts.append(f'<path d="{shapes[code]}" fill="{EMPTY}" aria-hidden="true"/>')
     for code in sorted(c for c in counts if c in shapes and counts[c] > 0):
         count = counts[code]
-        name = f"{country_name(code)}: {_cases(count)}"
+        name = f"{country_name(code)}: {_cases(count, drafts.get(code, 0))}"
+        draft = ' class="cb-map__draft"' if drafts.get(code) else ""
         parts.append(
-            f'<a href="{html_attr(href(code))}" aria-label="{html_attr(name)}" data-country="{html_attr(code)}">'
+            f'<a href="{html_attr(href(code))}"{draft} aria-label="{html_attr(name)}" data-country="{html_attr(code)}">'
             f"<title>{html_attr(name)}</title>"
             f'<path d="{shapes[code]}" fill="{_shade(count, most)}"/></a>'
         )
@@ -141,11 +148,13 @@ def world_map_svg(
     return "".join(parts)
 
 
-def map_table(counts: dict[str, int], href: Callable[[str], str]) -> str:
+def map_table(counts: dict[str, int], href: Callable[[str], str], *, drafts: dict[str, int] | None = None) -> str:
     """The map's text alternative: an HTML table of countries and counts, most cases first."""
+    drafts = drafts or {}
     rows = sorted(((n, c) for c, n in counts.items() if n > 0), key=lambda item: (-item[0], country_name(item[1])))
     body = "".join(
-        f'<tr><td><a href="{html_attr(href(code))}">{html_attr(country_name(code))}</a></td><td>{count}</td></tr>'
+        f'<tr><td><a href="{html_attr(href(code))}">{html_attr(country_name(code))}</a></td>'
+        f"<td>{_count_cell(count, drafts.get(code, 0))}</td></tr>"
         for count, code in rows
     )
     return (
@@ -154,27 +163,37 @@ def map_table(counts: dict[str, int], href: Callable[[str], str]) -> str:
     )
 
 
-def map_block(counts: dict[str, int], href: Callable[[str], str]) -> str:
+def _count_cell(count: int, drafts: int) -> str:
+    if not drafts:
+        return str(count)
+    return f'{count} <span class="cb-badge">{drafts} DRAFT{"" if drafts == 1 else "S"}</span>'
+
+
+def map_block(counts: dict[str, int], href: Callable[[str], str], *, drafts: dict[str, int] | None = None) -> str:
     """Map, attribution and text alternative as one HTML block for a Markdown page.
 
     When most cases are European, a map of Europe comes first (Europe is small on a world map) and the
-    world map follows it.
+    world map follows it. ``drafts`` (a preview only; see :func:`world_map_svg`) counts the drafts among
+    ``counts``; with any, the caption says that the shading counts them.
     """
     data = geometry()
     view = europe_view(counts)
     europe = "" if view is None else (
         '<figure class="cb-map-figure cb-map-figure--region">'
-        + world_map_svg(counts, href, label="Cases by country in Europe", view=view)
+        + world_map_svg(counts, href, label="Cases by country in Europe", view=view, drafts=drafts)
         + "<figcaption>Europe</figcaption></figure>\n"
     )
     world = "The whole world. " if view is not None else ""
+    shading = "number of published cases"
+    if drafts:
+        shading = "number of cases, drafts included (this preview shows drafts; a built site never does)"
     return (
         europe
         + '<figure class="cb-map-figure">'
-        + world_map_svg(counts, href)
-        + f'<figcaption>{world}Shading: number of published cases. {html_attr(data["attribution"])}</figcaption>'
+        + world_map_svg(counts, href, drafts=drafts)
+        + f'<figcaption>{world}Shading: {shading}. {html_attr(data["attribution"])}</figcaption>'
         + "</figure>\n<details class=\"cb-map-alt\"><summary>The map as a table</summary>\n"
-        + map_table(counts, href)
+        + map_table(counts, href, drafts=drafts)
         + "\n</details>\n"
     )
 
