@@ -43,7 +43,7 @@ def test_given_paths_only_are_checked(site: Path) -> None:
 
 def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
-    assert casebook("new", "se-job-centres", "--country", "SE", "--mechanism", "one-stop-shop",
+    assert casebook("new", "se-job-centres", "--type", "practice", "--country", "SE", "--mechanism", "one-stop-shop",
                     "--policy-area", "employment-services", "--start", "2008", cwd=site).returncode == 0
     relaxed = casebook("validate", "cases/se-job-centres.md", cwd=site)
     assert relaxed.returncode == 0, relaxed.stdout
@@ -52,11 +52,13 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
 
 
 def test_new_refuses_bad_input_and_existing_files(site: Path) -> None:
-    result = casebook("new", "Bad Slug", "--country", "no", "--mechanism", "one-stop", "--start", "2000", cwd=site)
+    result = casebook("new", "Bad Slug", "--type", "profile", "--country", "no", "--mechanism", "one-stop",
+                      "--policy-area", "helth", "--start", "2000", cwd=site)
     assert result.returncode == 1
     assert "did you mean 'NO'?" in result.stderr and "did you mean 'one-stop-shop'?" in result.stderr
-    again = casebook("new", "mx-social-programme", "--country", "MX", "--mechanism", "task-force",
-                     "--start", "2000", cwd=site)
+    assert "did you mean 'health'?" in result.stderr and "Traceback" not in result.stderr
+    again = casebook("new", "mx-social-programme", "--type", "profile", "--country", "MX", "--mechanism", "task-force",
+                     "--policy-area", "health", "--start", "2000", cwd=site)
     assert again.returncode == 1 and "already exists" in again.stderr
 
 

@@ -469,4 +469,4 @@ WORDS = st.text(alphabet="abcde-1", max_size=8)
 @given(WORDS, st.lists(WORDS, max_size=12), st.sampled_from([0.0, 0.3, 0.6, 0.8, 1.0]))
 def test_closest_match_agrees_with_difflib(word: str, candidates: list[str], cutoff: float) -> None:
     expected = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
-    assert taxonomy._closest(word, candidates, cutoff) == (expected[0] if expected else None)
+    assert taxonomy.closest(word, candidates, cutoff) == (expected[0] if expected else None)
