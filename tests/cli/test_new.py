@@ -91,7 +91,7 @@ def test_the_skeleton_has_the_sections_of_its_type(tmp_path: Path, kind: str) ->
     report = casebook("validate", "cases/no-synthetic-case.md", cwd=site)
     # The length it is held to is its type's, never a practice's for a profile.
     expected = {"practice": "2,500–3,500", "in-depth": "6,000–10,000", "profile": "300–3,500"}[kind]
-    assert f"W201 warning: " in report.stdout and f"a {kind} case has {expected}" in report.stdout
+    assert "W201 warning: " in report.stdout and f"a {kind} case has {expected}" in report.stdout
     assert "E120" not in report.stdout
 
 

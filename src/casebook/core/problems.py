@@ -96,14 +96,14 @@ def _github_escape_property(text: str) -> str:
 def format_github(problem: Problem, *, failing: bool | None = None) -> str:
     """A GitHub Actions annotation (``::error file=...,line=...::message``).
 
-    ``failing`` says whether the problem fails the check (default: if it is an error). A warning that fails it (in a
-    published file, where the site's strict build fails on it) is annotated as an error, saying why.
+    ``failing`` says whether the problem fails the check (default: if it is an error). A warning that fails it (outside
+    a draft, where the site's strict build fails on it) is annotated as an error, saying why.
     """
     level = problem.severity.value if failing is None or failing == problem.is_error else \
         "error" if failing else "warning"
     message = problem.message
     if failing and not problem.is_error:
-        message = safe_text(message, MAX_MESSAGE) + " (a warning, but in a published file: fix it, or make it a draft)"
+        message = safe_text(message, MAX_MESSAGE) + " (a warning outside a draft: the site's strict build fails on it)"
     return (
         f"::{level} file={_github_escape_property(problem.path)},"
         f"line={problem.line},title={_github_escape_property(problem.code)}::"

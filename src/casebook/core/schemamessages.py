@@ -138,7 +138,7 @@ def schema_message(err: jsonschema.ValidationError, vocabularies: Vocabularies |
                 hint = f" (write [{json.dumps(fixed, ensure_ascii=False)}])"
             else:
                 noun = _NOUNS.get(field, "a valid item")
-                hint = f" (write a list in square brackets, [\"...\"]; '{instance}' is not {noun})"
+                hint = f" (write a list in square brackets; '{instance}' is not {noun})"
         elif expected == "string" and isinstance(instance, (bool, int)):
             hint = " (put the value in double quotes)"
         return "E103", f"{where} must be {want}, not {type_name(instance)}{hint}"
