@@ -62,7 +62,8 @@ def test_a_valid_brief_loads_into_the_catalogue(tmp_path: Path) -> None:
          "a published brief can only draw on published cases"),
         ({"date": 'date: "2026-02-30"'}, "briefs/synthetic-brief.md:11: E108 '2026-02-30' is not a real date"),
         ({"date": 'date: "1 March 2026"'},
-         "briefs/synthetic-brief.md:11: E103 date: '1 March 2026' is not in the expected form"),
+         "briefs/synthetic-brief.md:11: E103 date: '1 March 2026' is not a date in the form \"YYYY-MM-DD\" "
+         '(write "2026-03-01")'),
         ({"key_messages": "key_messages: []", "  - \"Synthetic key message one: agree the rules first.\"": "",
           "  - \"Synthetic key message two: protect the budget.\"": ""},
          "briefs/synthetic-brief.md:7: E103 key_messages must list at least 1 item(s)"),

@@ -365,6 +365,8 @@ def reference_read(text: str) -> frontmatter.Document:
         return doc
     doc.body = "\n".join(lines[end + 1:])
     doc.body_line = end + 2
+    doc.comments = [(i + 2, line.lstrip(" ")[1:].strip()) for i, line in enumerate(lines[1:end])
+                    if line.lstrip(" ").startswith("#")]
     value, doc.lines, problems = frontmatter.parse_yaml("\n".join(lines[1:end]), path, first_line=2)
     doc.lines[()] = 1
     if problems:
@@ -380,7 +382,7 @@ def reference_read(text: str) -> frontmatter.Document:
 
 FILE_LINES = st.sampled_from(
     ["---", "--- ", "---\t", "...", "... ", " ---", "----", "---x", "--- x", "-- -", "title: x", "a: 1", "",
-     "text", "## H", "---\xa0", "...\u3000"]
+     "text", "## H", "---\xa0", "...\u3000", "# TODO: a comment", "  # b: [1]"]
 )
 
 

@@ -71,6 +71,7 @@ def test_a_word_that_is_no_country_gets_no_guess(value: str) -> None:
     ('updated: "07/12/2026"', "E103", 'write the year first: "2026-12-07" for 7 December 2026 or "2026-07-12" for '
                                       "12 July 2026"),
     ("updated: 20260712", "E103", 'updated must be a date in double quotes, in the form "YYYY-MM-DD", not a number'),
+    ('updated: "7 December 2026"', "E103", '(write "2026-12-07")'),
     ('updated: "July 2026"', "E103", 'is not a date in the form "YYYY-MM-DD" (for example "2026-03-01"'),
     ("  start: 2006-07-01", "E103", "period.start must be a four-digit year, not '2006-07-01': write 2006"),
     ('  start: "2006"', "E103", "period.start must be a year written without quotes: write 2006"),
@@ -108,6 +109,9 @@ def test_date_fix_reads_only_what_is_certain() -> None:
     assert date_fix("05/05/2026") == 'write "2026-05-05"'  # both readings are the same day
     assert date_fix("31/02/2026").startswith("for example")  # no such day either way
     assert date_fix("next week").startswith("for example")
+    assert date_fix("1 March 2026") == date_fix("March 1, 2026") == date_fix("1. Mar 2026") == 'write "2026-03-01"'
+    assert date_fix("3 Foo 2026").startswith("for example")  # not a month
+    assert date_fix("Ma 1 2026").startswith("for example")  # March or May
     for text in ("07/12/2026", "1.2.2020"):
         readings = re.findall(r'"([0-9-]+)"', date_fix(text))
         assert len(readings) == 2 and all(json.loads(f'"{r}"') for r in readings)

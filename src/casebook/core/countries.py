@@ -76,7 +76,7 @@ def country_hint(value: str) -> str:
     """A ' (did you mean 'NO', Norway? ...)' suffix for an unknown country code, or ''."""
     code = guess_country(value)
     if code is None:
-        return " (write the two-letter ISO 3166-1 code, e.g. 'NO' for Norway; 'casebook vocab countries' lists them)"
+        return " (write the two-letter ISO 3166-1 code, e.g. 'MX' for Mexico; 'casebook vocab countries' lists them)"
     if code == value.upper():
         return f" (did you mean '{code}'? Codes are written in capitals)"
     name = country_name(code)

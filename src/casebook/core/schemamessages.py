@@ -52,13 +52,25 @@ def _spoken(iso: str) -> str:
     return f"{date.day} {_MONTHS[date.month - 1]} {date.year}"
 
 
+def _month(word: str) -> int | None:
+    """The number of the month an English name or its three-letter abbreviation stands for (``Sept`` too)."""
+    word = word.casefold()
+    found = [i + 1 for i, name in enumerate(_MONTHS) if len(word) >= 3 and name.casefold().startswith(word[:3])
+             and name.casefold().startswith(word.rstrip("."))]
+    return found[0] if len(found) == 1 else None
+
+
 def date_fix(text: str) -> str:
     """What to write instead of ``text`` in a date field: the date in ``"YYYY-MM-DD"`` form when ``text`` is a date
     written otherwise, both readings when day and month could be swapped, else the form and an example."""
     year_first = re.fullmatch(r"\s*([0-9]{4})\s*[-/.]\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{1,2})\s*", text)
     year_last = re.fullmatch(r"\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{1,2})\s*[-/.]\s*([0-9]{4})\s*", text)
+    words = re.fullmatch(r"\s*(?:([0-9]{1,2})\.?\s+([A-Za-z]+)|([A-Za-z]+)\.?\s+([0-9]{1,2}),?)\s+([0-9]{4})\s*", text)
     readings: list[str] = []
-    if year_first:
+    month = _month(words[2] or words[3]) if words else None
+    if words and month:
+        readings = [_real_date(int(words[5]), month, int(words[1] or words[4])) or ""]
+    elif year_first:
         readings = [_real_date(int(year_first[1]), int(year_first[2]), int(year_first[3])) or ""]
     elif year_last:
         a, b, year = int(year_last[1]), int(year_last[2]), int(year_last[3])
