@@ -44,6 +44,8 @@ class Catalogue:
     citations: dict[str, list[Citation]] = field(default_factory=dict)
     #: The title of each citing file, for "Cited by" links.
     titles: dict[str, str] = field(default_factory=dict)
+    #: The case and brief files whose front-matter says ``status: "draft"``, valid or not, named as in problems.
+    draft_files: set[str] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
@@ -60,7 +62,7 @@ class Catalogue:
     @property
     def drafts(self) -> frozenset[str]:
         """The files of draft cases and briefs, named as in problems: a build leaves them out."""
-        return frozenset(item.path for item in (*self.cases, *self.briefs) if item.is_draft)
+        return frozenset(self.draft_files)
 
     def fails_build(self, problem: Problem) -> bool:
         """Whether ``mkdocs build --strict`` fails on ``problem``, so that ``casebook validate`` fails on it too.
@@ -116,7 +118,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown, catalogue.draft_files)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -132,6 +134,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         case_slugs = {f.stem for f in case_files}
         for path, display in brief_targets:
             doc = read_case_file(path, display)
+            if doc.meta.get("status") == "draft":
+                catalogue.draft_files.add(display)
             brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, settings.markdown)
             problems += found
             if brief is not None:
@@ -248,12 +252,15 @@ def _other_citations(catalogue: Catalogue, seen: dict[str, list[Citation]]) -> d
 
 def _load_cases(
     targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None,
-    setup: MarkdownSetup | None = None,
+    setup: MarkdownSetup | None = None, drafts: set[str] | None = None,
 ) -> tuple[list[Case], list[Problem]]:
+    """Read and validate case files; the files that say ``status: "draft"`` are added to ``drafts``."""
     problems: list[Problem] = []
     cases: list[Case] = []
     for path, display in targets:
         doc = read_case_file(path, display)
+        if drafts is not None and doc.meta.get("status") == "draft":
+            drafts.add(display)
         case, found = validate_document(doc, path.stem, taxonomy, setup)
         problems += found
         if case is not None:

@@ -109,3 +109,19 @@ def test_one_run_reports_every_mistake_with_its_line_also_unknown_citations(tmp_
         ], result.stdout
     # The NO in the list is Norway, not a mistake.
     assert "'NO'" not in result.stdout
+
+
+def test_a_draft_with_an_error_fails_on_the_error_alone(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    assert casebook("new", "se-job-centres", "--type", "practice", "--country", "SE", "--mechanism", "one-stop-shop",
+                    "--policy-area", "employment-services", "--start", "2008", cwd=site).returncode == 0
+    case = site / "cases" / "se-job-centres.md"
+    case.write_text(case.read_text().replace('countries: ["SE"]', 'countries: ["Sweden"]'))
+    result = casebook("validate", "cases/se-job-centres.md", cwd=site)
+    assert result.returncode == 1
+    assert "E106 unknown country code 'Sweden' (did you mean 'SE'?" in result.stdout
+    # Its placeholders are still a draft's: they are listed, and not said to fail the check.
+    assert "W202 warning:" in result.stdout and "outside drafts" not in result.stderr
+    github = casebook("validate", "--format", "github", "cases/se-job-centres.md", cwd=site).stdout.splitlines()
+    assert {line.split(" ", 1)[0] for line in github} == {"::error", "::warning"}
+    assert all(line.startswith("::warning ") for line in github if "title=W202" in line)
