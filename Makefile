@@ -16,9 +16,13 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
+# The preview's port: make serve PORT=8001. A port in use is reported in one line before anything starts.
+PORT ?= 8000
+
 serve: $(STAMP)
+	@$(BIN)/python scripts/check_port.py '$(PORT)'
 	$(BIN)/casebook validate || true
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dev-addr '127.0.0.1:$(PORT)'
 
 build: $(STAMP)
 	$(BIN)/casebook validate

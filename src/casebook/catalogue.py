@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.bibliography import Bibliography, check_citations, load_bibliography
+from casebook.bibliography import UNCITED, Bibliography, check_citations, load_bibliography
 from casebook.citations.inline import Citation, scan_citations
 from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
@@ -44,6 +44,8 @@ class Catalogue:
     citations: dict[str, list[Citation]] = field(default_factory=dict)
     #: The title of each citing file, for "Cited by" links.
     titles: dict[str, str] = field(default_factory=dict)
+    #: The case and brief files whose front-matter says ``status: "draft"``, valid or not, named as in problems.
+    draft_files: set[str] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
@@ -57,17 +59,40 @@ class Catalogue:
     def published_briefs(self) -> list[Brief]:
         return [b for b in self.briefs if not b.is_draft]
 
+    @property
+    def drafts(self) -> frozenset[str]:
+        """The files of draft cases and briefs, named as in problems: a build leaves them out."""
+        return frozenset(self.draft_files)
+
+    def fails_build(self, problem: Problem) -> bool:
+        """Whether ``mkdocs build --strict`` fails on ``problem``, so that ``casebook validate`` fails on it too.
+
+        Every error does, and every warning but those of drafts (a build leaves drafts out, and the plugin reports
+        their warnings as information) and W301 (information, unless the plugin's ``uncited`` option says "warn").
+        """
+        return problem.is_error or (problem.code != UNCITED and problem.path not in self.drafts)
+
+
+def is_bibliography(path: Path, settings: Settings) -> bool:
+    """Whether ``path``, as given on the command line, is the project's bibliography file."""
+    given = path.absolute()
+    wanted = settings.root.absolute() / settings.bibliography
+    return given == wanted or given.parent.resolve() / given.name == wanted.parent.resolve() / wanted.name
+
 
 def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catalogue:
     """Read and validate every case and brief (or only ``paths``); problems are collected, never raised.
 
-    A given path inside the briefs folder is checked as a brief, any other as a case.
+    A given path inside the briefs folder is checked as a brief; the project's bibliography file is checked with
+    the citations of every case, brief and page (a changed entry may break a citation anywhere); any other path
+    as a case.
     """
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir, settings.root)
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
     brief_targets: list[tuple[Path, str]] = []
     case_files: list[Path] = []
+    every_citation = paths is None
     if paths is None:
         case_files, found = discover(settings.root, settings.cases_dir)
         problems += found
@@ -80,6 +105,9 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             brief_targets = [(f, f"{settings.briefs_dir}/{f.name}") for f in brief_files]
     else:
         for path in paths:
+            if is_bibliography(path, settings):
+                every_citation = True
+                continue
             display, problem = check_given_path(path, settings.root, settings.cases_dir)
             if problem is not None:
                 problems.append(problem)
@@ -90,7 +118,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown, catalogue.draft_files)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -106,6 +134,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         case_slugs = {f.stem for f in case_files}
         for path, display in brief_targets:
             doc = read_case_file(path, display)
+            if doc.meta.get("status") == "draft":
+                catalogue.draft_files.add(display)
             brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, settings.markdown)
             problems += found
             if brief is not None:
@@ -116,7 +146,9 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         problems += clashes
         rejected = {p.path for p in clashes}
         catalogue.briefs = sorted((b for b in catalogue.briefs if b.path not in rejected), key=lambda b: b.slug)
-    problems += _check_bibliography(catalogue, whole_project=paths is None, unbuilt=unbuilt)
+    problems += _check_bibliography(
+        catalogue, whole_project=every_citation, unbuilt=unbuilt, unread=every_citation and paths is not None
+    )
     catalogue.problems = sort_problems(problems)
     return catalogue
 
@@ -134,6 +166,8 @@ def _document_citations(doc: Document) -> list[Citation]:
     """The citations of a parsed file that failed validation (inline ones, then ``references`` given as text)."""
     found = scan_citations(doc.body, doc.body_line)
     references = doc.meta.get("references")
+    if isinstance(references, str):  # E103 asks for a list; the key is checked all the same
+        references = [references]
     if isinstance(references, list):
         for i, key in enumerate(references):
             if isinstance(key, str):
@@ -159,13 +193,15 @@ def document_citations(path: Path, display: str) -> tuple[list[Citation], str | 
 
 
 def _check_bibliography(
-    catalogue: Catalogue, *, whole_project: bool, unbuilt: dict[str, list[Citation]] | None = None
+    catalogue: Catalogue, *, whole_project: bool, unbuilt: dict[str, list[Citation]] | None = None,
+    unread: bool = False,
 ) -> list[Problem]:
     """Collect every citation (cases, briefs, hand-written pages) and check it against the bibliography.
 
     ``unbuilt`` holds the citations of files that failed validation: checked, but kept out of
     ``catalogue.citations`` (no page of theirs is built to be "cited by"). Entries nothing cites are only reported
-    when the whole project was read.
+    when the whole project was read. With ``unread`` (only some files were named, the bibliography among them), the
+    citations of the other case and brief files are read and checked too.
     """
     settings = catalogue.settings
     items: list[Case | Brief] = [*catalogue.cases, *catalogue.briefs]
@@ -184,6 +220,7 @@ def _check_bibliography(
             if found:
                 catalogue.citations[display] = found
                 catalogue.titles[display] = title or display
+    others = _other_citations(catalogue, {**(unbuilt or {}), **catalogue.citations}) if unread else {}
     bib_path = settings.root / settings.bibliography
     if not bib_path.is_file() and not bib_path.is_symlink():
         return problems
@@ -193,17 +230,37 @@ def _check_bibliography(
     bib = load_bibliography(bib_path, settings.bibliography)
     catalogue.bibliography = bib
     return [*problems, *bib.problems,
-            *check_citations(bib, {**(unbuilt or {}), **catalogue.citations}, uncited=whole_project)]
+            *check_citations(bib, {**others, **(unbuilt or {}), **catalogue.citations}, uncited=whole_project)]
+
+
+def _other_citations(catalogue: Catalogue, seen: dict[str, list[Citation]]) -> dict[str, list[Citation]]:
+    """The citations of the case and brief files not in ``seen``: files not named on the command line."""
+    settings = catalogue.settings
+    found: dict[str, list[Citation]] = {}
+    for folder in (settings.cases_dir, settings.briefs_dir):
+        if not (settings.root / folder).is_dir():
+            continue
+        files, _ = discover(settings.root, folder)  # a bad name is reported when that file is checked
+        for path in files:
+            display = f"{folder}/{path.name}"
+            if display not in seen:
+                doc = read_case_file(path, display)
+                if not doc.problems:
+                    found[display] = _document_citations(doc)
+    return found
 
 
 def _load_cases(
     targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None,
-    setup: MarkdownSetup | None = None,
+    setup: MarkdownSetup | None = None, drafts: set[str] | None = None,
 ) -> tuple[list[Case], list[Problem]]:
+    """Read and validate case files; the files that say ``status: "draft"`` are added to ``drafts``."""
     problems: list[Problem] = []
     cases: list[Case] = []
     for path, display in targets:
         doc = read_case_file(path, display)
+        if drafts is not None and doc.meta.get("status") == "draft":
+            drafts.add(display)
         case, found = validate_document(doc, path.stem, taxonomy, setup)
         problems += found
         if case is not None:

@@ -4,21 +4,58 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from casebook import __version__
 from casebook.bibliography import UNCITED
-from casebook.catalogue import Settings, load_catalogue
+from casebook.catalogue import Settings, is_bibliography, load_catalogue
+from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
 from casebook.core.markdownsetup import read_markdown_setup
 from casebook.core.problems import format_github, format_json, safe_text
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
-from casebook.core.validate import SECTIONS, published_schema
+from casebook.core.validate import WORD_RANGES, published_schema
+from casebook.scaffold import (
+    COORDINATION_FIELDS,
+    VOCABULARIES,
+    Scaffold,
+    coordination_choices,
+    skeleton,
+    vocabulary_listing,
+)
 
 #: The folder of ``casebook export``'s output that holds the site as plain Markdown.
 SITE_SRC = "site-src"
+
+
+#: The examples at the end of 'casebook new --help'.
+NEW_EXAMPLES = """examples:
+  a practice case (the COCOPS template, 2,500-3,500 words):
+    casebook new no-welfare-one-stop-shops --type practice --country NO --mechanism one-stop-shop \\
+      --policy-area employment-services --start 2010 --title "One-stop shops for welfare services"
+  a profile written from limited sources, with its coordination given:
+    casebook new no-nav-reform --type profile --country NO --mechanism one-stop-shop \\
+      --mechanism new-or-restructured-body --policy-area employment-services --start 2006 \\
+      --direction horizontal --direction vertical --mode hierarchy --mode network --level national --level local
+  the ids to choose from:
+    casebook vocab
+"""
+
+
+def _year(text: str) -> int:
+    """A four-digit year given on the command line (argparse words the error)."""
+    if not (len(text) == 4 and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a four-digit year such as 2006")
+    return int(text)
+
+
+def _vocabulary(text: str) -> str:
+    if text not in VOCABULARIES:
+        raise argparse.ArgumentTypeError(f"'{text}' is not one of {', '.join(VOCABULARIES)}")
+    return text
 
 
 def _find_root(start: Path) -> Path:
@@ -43,65 +80,36 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     uncited = [p for p in problems if p.code == UNCITED]
     if not args.uncited:
         problems = [p for p in problems if p.code != UNCITED]
-    failed = any(p.is_error or args.strict for p in problems)
+    # One rule with the site's strict build: it fails on every warning outside a draft, so this check does too.
+    failing = [p for p in problems if args.strict or catalogue.fails_build(p)]
     out = sys.stdout
     if args.format == "json":
         out.write(format_json(problems) + "\n")
     elif args.format == "github":
         for problem in problems:
-            out.write(format_github(problem) + "\n")
+            out.write(format_github(problem, failing=problem in failing) + "\n")
     else:
         for problem in problems:
             out.write(problem.format_text() + "\n")
         errors = sum(p.is_error for p in problems)
         warnings = len(problems) - errors
+        named = {settings.bibliography} if paths is not None and any(is_bibliography(p, settings) for p in paths) \
+            else set()
         checked = len(
-            {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs}
+            {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs} | named
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
+        blocking = sum(not p.is_error for p in failing)
         if args.strict and warnings:
             summary += " (warnings count as errors with --strict)"
+        elif blocking:
+            summary += (f"; {blocking} warning(s) outside drafts fail the check, as they fail the site's strict "
+                        "build: fix them, or keep the case or brief a draft (status: \"draft\") while you write")
         print(summary, file=sys.stderr)
         if uncited and not args.uncited:
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)
-    return 1 if failed else 0
-
-
-def _skeleton(slug: str, args: argparse.Namespace) -> str:
-    def listing(values: list[str]) -> str:
-        return "[" + ", ".join(json.dumps(v) for v in values) + "]"
-
-    title = args.title or "TODO: the case's title"
-    lines = [
-        "---",
-        f"title: {json.dumps(title, ensure_ascii=False)}",
-        'summary: "TODO: one paragraph of plain text (at most 600 characters) saying what the case is about."',
-        f'type: "{args.type}"',
-        'status: "draft"',
-        f"countries: {listing(args.country)}",
-        f"policy_areas: {listing(args.policy_area)}",
-        f"mechanisms: {listing(args.mechanism)}",
-        "coordination:",
-        '  direction: ["horizontal"]',
-        '  modes: ["hierarchy"]',
-        '  levels: ["national"]',
-        "period:",
-        f"  start: {args.start}",
-        "organisations:",
-        '  - name: "TODO: name in the original language"',
-        '    acronym: "TODO: acronym"',
-        '    role: "TODO: what it does in the practice"',
-        f"authors: [{json.dumps(args.author or 'TODO: your name', ensure_ascii=False)}]",
-        "references: []",
-        "lessons:",
-        '  - "TODO: one short lesson"',
-        "---",
-        "",
-    ]
-    for section in SECTIONS:
-        lines += [f"## {section}", "", "TODO: write this section; cite sources as `[@key, p. 12]`.", ""]
-    return "\n".join(lines)
+    return 1 if failing else 0
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -117,22 +125,45 @@ def _cmd_new(args: argparse.Namespace) -> int:
     problems += [p.format_text() for p in tax_problems]
     for code in args.country:
         if code not in country_codes():
-            problems.append(f"unknown country code '{code}'" + suggest(code.upper(), country_codes()))
+            problems.append(f"unknown country code '{code}'" + country_hint(code))
     for term in args.mechanism:
         if term not in taxonomy.mechanisms:
-            problems.append(f"unknown mechanism '{term}'" + suggest(term, taxonomy.mechanisms))
+            problems.append(f"unknown mechanism '{term}'" + suggest(term, taxonomy.mechanisms)
+                            + "; 'casebook vocab mechanisms' lists them")
     for term in args.policy_area:
         if term not in taxonomy.policy_areas:
-            problems.append(f"unknown policy area '{term}'" + suggest(term, taxonomy.policy_areas))
+            problems.append(f"unknown policy area '{term}'" + suggest(term, taxonomy.policy_areas)
+                            + "; 'casebook vocab policy-areas' lists them")
     if target.exists() or target.is_symlink():
         problems.append(f"{display} already exists; choose another slug or edit it")
     if problems:
         for message in problems:
             print(f"casebook new: {safe_text(message)}", file=sys.stderr)
         return 1
+    options = Scaffold(
+        type=args.type, countries=_unique(args.country), mechanisms=_unique(args.mechanism),
+        policy_areas=_unique(args.policy_area), start=args.start, title=args.title, author=args.author,
+        coordination={name: _unique(getattr(args, name) or []) for name in COORDINATION_FIELDS},
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(_skeleton(args.slug, args), encoding="utf-8")
-    print(f"wrote {display}: fill in every 'TODO:', then run 'casebook validate {display}'")
+    target.write_text(skeleton(options), encoding="utf-8")
+    print(f"wrote {display}: a {args.type} draft; fill in every 'TODO:', then run 'casebook validate {display}'")
+    return 0
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _cmd_vocab(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
+    settings = Settings(root=root)
+    taxonomy, problems = load_taxonomy(root / settings.taxonomy_dir, root)
+    for problem in problems:
+        print(problem.format_text(), file=sys.stderr)
+    if any(p.is_error for p in problems):
+        return 1
+    print("\n\n".join(vocabulary_listing(taxonomy, args.which, settings.taxonomy_dir)))
     return 0
 
 
@@ -148,7 +179,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    import os
     import shutil
 
     from casebook.export.portable import MARKER, PortableError, portable_files, write_files
@@ -198,36 +228,65 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser(
         "validate", help="check case and brief files and report every problem",
-        description="Check case and policy brief files (default: every file in cases/ and briefs/) and report "
-        "every problem as FILE:LINE: CODE message. Files in briefs/ are checked as briefs.",
+        description="Check case and policy brief files (default: every file in cases/ and briefs/, and "
+        "bibliography.bib) and report every problem as FILE:LINE: CODE message. Files in briefs/ are checked as "
+        "briefs; bibliography.bib is checked with every citation of the project. Exits with 1 on an error, and on a "
+        "warning in a published case or brief (the site's strict build fails on it); a draft may keep warnings.",
     )
     validate.add_argument(
-        "paths", nargs="*", help="case or brief files or folders to check (default: cases/ and briefs/)"
+        "paths", nargs="*",
+        help="case or brief files or folders, or bibliography.bib, to check (default: cases/ and briefs/)"
     )
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")
-    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument("--strict", action="store_true", help="treat every warning as an error, in drafts too")
     validate.add_argument("--uncited", action="store_true",
                           help="also warn about each bibliography entry that nothing cites (W301)")
     validate.set_defaults(func=_cmd_validate)
 
     new = commands.add_parser(
         "new", help="write the skeleton of a new case",
-        description="Write cases/SLUG.md with the front-matter and sections to fill in. The skeleton is a draft; "
-        "'casebook validate' flags every placeholder until it is filled in.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write cases/SLUG.md: the front-matter with the values given here, and the sections of the case's "
+        "type, each with a 'TODO:' placeholder to fill in. Nothing else is filled in for you: the values not given "
+        "here are placeholders too. The case is a draft, and 'casebook validate' flags every placeholder until it is "
+        "filled in. 'casebook vocab' lists the ids.",
+        epilog=NEW_EXAMPLES,
     )
     new.add_argument("slug", help="file name without .md: lowercase letters, digits and hyphens, e.g. no-nav-reform")
+    new.add_argument("--type", required=True, choices=list(WORD_RANGES),
+                     help="the kind of case, which decides its sections and length: practice (a coordination "
+                     "practice on the COCOPS template, 2,500-3,500 words), in-depth (an academic case study, "
+                     "6,000-10,000 words) or profile (a shorter record from limited sources, 300-3,500 words, ending "
+                     "with a 'Sources and limits' section)")
     new.add_argument("--country", action="append", required=True, metavar="XX",
-                     help="ISO 3166-1 alpha-2 code, e.g. NO (repeat for several)")
+                     help="ISO 3166-1 alpha-2 code in capitals, e.g. NO for Norway (repeat for several)")
     new.add_argument("--mechanism", action="append", required=True, metavar="ID",
-                     help="mechanism id from taxonomy/mechanisms.yml (repeat for several)")
-    new.add_argument("--policy-area", action="append", default=None, metavar="ID",
-                     help="policy area id from taxonomy/policy-areas.yml (default: central-government)")
-    new.add_argument("--type", choices=["practice", "in-depth", "profile"], default="practice")
-    new.add_argument("--title", help="the case's title")
-    new.add_argument("--author", help="your name as it should appear on the case")
-    new.add_argument("--start", type=int, required=True, metavar="YEAR", help="the year the practice began")
+                     help="mechanism id from taxonomy/mechanisms.yml, e.g. one-stop-shop (repeat for several; "
+                     "'casebook vocab mechanisms' lists them)")
+    new.add_argument("--policy-area", action="append", required=True, metavar="ID",
+                     help="policy area id from taxonomy/policy-areas.yml, e.g. employment-services (repeat for "
+                     "several; 'casebook vocab policy-areas' lists them)")
+    new.add_argument("--start", type=_year, required=True, metavar="YEAR",
+                     help="the year the practice began, four digits")
+    new.add_argument("--title", help="the case's title (default: a placeholder)")
+    new.add_argument("--author", help="your name as it should appear on the case (default: a placeholder)")
+    choices = coordination_choices()
+    for name, option, what in (("direction", "--direction", "direction"), ("modes", "--mode", "mode"),
+                               ("levels", "--level", "level of government")):
+        new.add_argument(option, dest=name, action="append", choices=choices[name],
+                         help=f"coordination {what}: {', '.join(choices[name])} (repeat for several; default: a "
+                         "placeholder to fill in)")
     new.set_defaults(func=_cmd_new)
+
+    vocab = commands.add_parser(
+        "vocab", help="list the ids of mechanisms, policy areas, countries and coordination words",
+        description="List the ids a case may use, each with its label: by default the mechanisms and the policy "
+        "areas (from taxonomy/), or the vocabularies named.",
+    )
+    vocab.add_argument("which", nargs="*", type=_vocabulary, metavar="VOCABULARY",
+                       help=f"any of {', '.join(VOCABULARIES)} (default: mechanisms policy-areas)")
+    vocab.set_defaults(func=_cmd_vocab)
 
     schema = commands.add_parser("schema", help="print the case JSON Schema with the vocabularies filled in")
     schema.set_defaults(func=_cmd_schema)
@@ -247,9 +306,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "policy_area", "unset") is None:
-        args.policy_area = ["central-government"]
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped reading ('casebook vocab countries | head'): nothing more to say, and no traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return result
 
 

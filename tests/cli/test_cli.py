@@ -43,7 +43,7 @@ def test_given_paths_only_are_checked(site: Path) -> None:
 
 def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
-    assert casebook("new", "se-job-centres", "--country", "SE", "--mechanism", "one-stop-shop",
+    assert casebook("new", "se-job-centres", "--type", "practice", "--country", "SE", "--mechanism", "one-stop-shop",
                     "--policy-area", "employment-services", "--start", "2008", cwd=site).returncode == 0
     relaxed = casebook("validate", "cases/se-job-centres.md", cwd=site)
     assert relaxed.returncode == 0, relaxed.stdout
@@ -52,11 +52,13 @@ def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
 
 
 def test_new_refuses_bad_input_and_existing_files(site: Path) -> None:
-    result = casebook("new", "Bad Slug", "--country", "no", "--mechanism", "one-stop", "--start", "2000", cwd=site)
+    result = casebook("new", "Bad Slug", "--type", "profile", "--country", "no", "--mechanism", "one-stop",
+                      "--policy-area", "helth", "--start", "2000", cwd=site)
     assert result.returncode == 1
     assert "did you mean 'NO'?" in result.stderr and "did you mean 'one-stop-shop'?" in result.stderr
-    again = casebook("new", "mx-social-programme", "--country", "MX", "--mechanism", "task-force",
-                     "--start", "2000", cwd=site)
+    assert "did you mean 'health'?" in result.stderr and "Traceback" not in result.stderr
+    again = casebook("new", "mx-social-programme", "--type", "profile", "--country", "MX", "--mechanism", "task-force",
+                     "--policy-area", "health", "--start", "2000", cwd=site)
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
@@ -107,3 +109,19 @@ def test_one_run_reports_every_mistake_with_its_line_also_unknown_citations(tmp_
         ], result.stdout
     # The NO in the list is Norway, not a mistake.
     assert "'NO'" not in result.stdout
+
+
+def test_a_draft_with_an_error_fails_on_the_error_alone(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    assert casebook("new", "se-job-centres", "--type", "practice", "--country", "SE", "--mechanism", "one-stop-shop",
+                    "--policy-area", "employment-services", "--start", "2008", cwd=site).returncode == 0
+    case = site / "cases" / "se-job-centres.md"
+    case.write_text(case.read_text().replace('countries: ["SE"]', 'countries: ["Sweden"]'))
+    result = casebook("validate", "cases/se-job-centres.md", cwd=site)
+    assert result.returncode == 1
+    assert "E106 unknown country code 'Sweden' (did you mean 'SE'?" in result.stdout
+    # Its placeholders are still a draft's: they are listed, and not said to fail the check.
+    assert "W202 warning:" in result.stdout and "outside drafts" not in result.stderr
+    github = casebook("validate", "--format", "github", "cases/se-job-centres.md", cwd=site).stdout.splitlines()
+    assert {line.split(" ", 1)[0] for line in github} == {"::error", "::warning"}
+    assert all(line.startswith("::warning ") for line in github if "title=W202" in line)

@@ -62,7 +62,8 @@ def test_a_valid_brief_loads_into_the_catalogue(tmp_path: Path) -> None:
          "a published brief can only draw on published cases"),
         ({"date": 'date: "2026-02-30"'}, "briefs/synthetic-brief.md:11: E108 '2026-02-30' is not a real date"),
         ({"date": 'date: "1 March 2026"'},
-         "briefs/synthetic-brief.md:11: E103 date: '1 March 2026' is not in the expected form"),
+         "briefs/synthetic-brief.md:11: E103 date: '1 March 2026' is not a date in the form \"YYYY-MM-DD\" "
+         '(write "2026-03-01")'),
         ({"key_messages": "key_messages: []", "  - \"Synthetic key message one: agree the rules first.\"": "",
           "  - \"Synthetic key message two: protect the budget.\"": ""},
          "briefs/synthetic-brief.md:7: E103 key_messages must list at least 1 item(s)"),
@@ -124,11 +125,32 @@ def test_cli_validates_briefs_by_default_and_by_path(tmp_path: Path) -> None:
     assert folder.returncode == 1 and "E130" in folder.stdout
 
 
-def test_a_placeholder_is_a_warning_that_strict_refuses(tmp_path: Path) -> None:
-    site = write_briefs(make_site(tmp_path / "s"), {"synthetic-brief.md": BRIEF + "\nTODO: finish this.\n"})
+def test_a_placeholder_is_a_warning_a_draft_may_keep_and_a_published_brief_may_not(tmp_path: Path) -> None:
+    draft = brief_with(status='status: "draft"') + "\nTODO: finish this.\n"
+    site = write_briefs(make_site(tmp_path / "s"), {"synthetic-brief.md": draft})
     assert casebook("validate", cwd=site).returncode == 0
     strict = casebook("validate", "--strict", cwd=site)
     assert strict.returncode == 1 and "briefs/synthetic-brief.md:18: W202" in strict.stdout
+    # Published, the same warning fails the check, as it fails the site's strict build.
+    write_briefs(site, {"synthetic-brief.md": BRIEF + "\nTODO: finish this.\n"})
+    published = casebook("validate", cwd=site)
+    assert published.returncode == 1 and "briefs/synthetic-brief.md:18: W202 warning:" in published.stdout
+    assert "1 warning(s) outside drafts fail the check" in published.stderr
+
+
+def test_a_brief_that_lists_one_case_as_text_is_told_a_list_that_passes(tmp_path: Path) -> None:
+    site = write_briefs(make_site(tmp_path / "s"), {
+        "synthetic-brief.md": brief_with(cases='cases: "mx-social-programme"'),
+        "other-brief.md": brief_with(cases='cases: "mx-social-programm"'),
+    })
+    result = casebook("validate", "briefs", cwd=site)
+    assert 'briefs/synthetic-brief.md:6: E103 cases must be a list, not text (write ["mx-social-programme"])' \
+        in result.stdout
+    # A slug that is not a case: the fix offered is the case it stands for, and the same run names the slug.
+    assert 'briefs/other-brief.md:6: E103 cases must be a list, not text (write ["mx-social-programme"])' \
+        in result.stdout
+    assert "briefs/other-brief.md:6: E130 unknown case 'mx-social-programm' (did you mean 'mx-social-programme'?)" \
+        in result.stdout
 
 
 def _case(slug: str, title: str, summary: str = "A summary of twenty characters or more.") -> Case:

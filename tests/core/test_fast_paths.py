@@ -365,6 +365,8 @@ def reference_read(text: str) -> frontmatter.Document:
         return doc
     doc.body = "\n".join(lines[end + 1:])
     doc.body_line = end + 2
+    doc.comments = [(i + 2, line.lstrip(" ")[1:].strip()) for i, line in enumerate(lines[1:end])
+                    if line.lstrip(" ").startswith("#")]
     value, doc.lines, problems = frontmatter.parse_yaml("\n".join(lines[1:end]), path, first_line=2)
     doc.lines[()] = 1
     if problems:
@@ -380,7 +382,7 @@ def reference_read(text: str) -> frontmatter.Document:
 
 FILE_LINES = st.sampled_from(
     ["---", "--- ", "---\t", "...", "... ", " ---", "----", "---x", "--- x", "-- -", "title: x", "a: 1", "",
-     "text", "## H", "---\xa0", "...\u3000"]
+     "text", "## H", "---\xa0", "...\u3000", "# TODO: a comment", "  # b: [1]"]
 )
 
 
@@ -469,4 +471,4 @@ WORDS = st.text(alphabet="abcde-1", max_size=8)
 @given(WORDS, st.lists(WORDS, max_size=12), st.sampled_from([0.0, 0.3, 0.6, 0.8, 1.0]))
 def test_closest_match_agrees_with_difflib(word: str, candidates: list[str], cutoff: float) -> None:
     expected = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
-    assert taxonomy._closest(word, candidates, cutoff) == (expected[0] if expected else None)
+    assert taxonomy.closest(word, candidates, cutoff) == (expected[0] if expected else None)

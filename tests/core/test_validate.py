@@ -64,7 +64,8 @@ def test_ten_mistakes_are_all_reported_with_their_lines(tmp_path: Path) -> None:
     by_line = {(p.line, p.code): p.message for p in catalogue.problems}
     country_messages = sorted(p.message for p in catalogue.problems if p.code == "E106")
     assert country_messages == [
-        "unknown country code 'XX'",
+        "unknown country code 'XX' (write the two-letter ISO 3166-1 code, e.g. 'MX' for Mexico; 'casebook vocab "
+        "countries' lists them)",
         "unknown country code 'no' (did you mean 'NO'? Codes are written in capitals)",
     ]
     assert "would change how the site renders" in by_line[(16, "E102")]

@@ -8,12 +8,17 @@ syntax, CONTRIBUTING.md's commands by running them in a fresh copy of the reposi
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 import unicodedata
+import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -298,7 +303,11 @@ def test_pre_commit_config_runs_the_validator_on_changed_cases(tmp_path: Path) -
     _, validate = hooks["casebook-validate"]
     assert validate["language"] == "system"
     pattern = re.compile(validate["files"])
-    assert pattern.search("cases/no-x.md") and not pattern.search("docs/index.md")
+    # pre-commit matches the pattern with re.search against each changed file's path.
+    for changed in ("cases/no-x.md", "briefs/synthetic-brief.md", "bibliography.bib"):
+        assert pattern.search(changed), changed
+    for unchanged in ("docs/index.md", "docs/bibliography.bib", "bibliography.bib.orig", "src/casebook/cli.py"):
+        assert not pattern.search(unchanged), unchanged
     entry = shlex.split(validate["entry"])
     assert entry[0] == ".venv/bin/casebook"
     # Run the hook's command as pre-commit would: with the changed case files appended.
@@ -309,6 +318,19 @@ def test_pre_commit_config_runs_the_validator_on_changed_cases(tmp_path: Path) -
     (site / "cases/no-coordination-minister.md").write_text(text.replace("countries: [NO]", 'countries: ["Norway"]'))
     bad = casebook(*entry[1:], "cases/no-coordination-minister.md", cwd=site)
     assert bad.returncode == 1 and "cases/no-coordination-minister.md:" in bad.stdout
+    assert "did you mean 'NO'?" in bad.stdout
+    # A commit that changes only the bibliography runs the hook on it, and a broken entry fails it.
+    (site / "cases/no-coordination-minister.md").write_text(text)
+    (site / "bibliography.bib").write_text("@book{doe2020, title={A Book}, author={Doe, Jane}, year={2020}}\n")
+    assert casebook(*entry[1:], "bibliography.bib", cwd=site).returncode == 0
+    (site / "bibliography.bib").write_text("@book{doe2020, title={A Book\n")
+    broken = casebook(*entry[1:], "bibliography.bib", cwd=site)
+    assert broken.returncode == 1 and "bibliography.bib:1: E302" in broken.stdout and "E114" not in broken.stdout
+    # The first run downloads the remote hooks: the file and CONTRIBUTING.md say so.
+    assert "network" in (REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8").split("repos:")[0]
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    pre_commit = guide[guide.index("## pre-commit"):guide.index("## Security")]
+    assert "needs the network" in pre_commit and "bibliography.bib" in pre_commit and "briefs" in pre_commit
 
 
 def test_vscode_settings_map_the_case_schema_and_match_validator_output(tmp_path: Path) -> None:
@@ -452,10 +474,14 @@ FILLER = (
 
 
 def fill_in(text: str) -> str:
-    """Do what CONTRIBUTING.md asks by hand: replace every placeholder with (synthetic) text."""
+    """Do what CONTRIBUTING.md asks by hand: replace every placeholder with (synthetic) text, and keep the first
+    word of each commented coordination list, as its '# TODO:' comment asks."""
     front, body = text.split("\n---\n", 1)
     front = front.replace('"TODO: one paragraph', '"A synthetic case written by the test suite; it is one paragraph')
     front = re.sub(r'"TODO:? ?([^"]*)"', lambda m: json.dumps("Synthetic " + (m[1] or "value")), front)
+    front = re.sub(r"^# TODO: coordination.*\n", "", front, flags=re.M)
+    front = re.sub(r'^( *)# ?( *\w+:)(?: \[("[^"]*")[^\]]*\])?$',
+                   lambda m: m[1] + m[2] + (f" [{m[3]}]" if m[3] else ""), front, flags=re.M)
     paragraph = " ".join([FILLER] * 5)
     body = re.sub(r"^TODO: .*$", "\n\n".join([paragraph] * 3), body, flags=re.M)
     return front + "\n---\n" + body
@@ -525,3 +551,80 @@ def test_ci_run_installs_what_a_clean_debian_lacks_then_runs_make_test(tmp_path:
     # The suite needs make, git (it copies the tracked files) and chromium; Debian ships venv apart from Python.
     assert {"make", "git", "chromium"} <= set(missing), result.stdout + result.stderr
     assert all(re.fullmatch(r"[a-z0-9.+-]+", name) for name in missing)
+
+
+def test_contributing_says_how_to_add_a_source_and_its_example_entry_is_valid(tmp_path: Path) -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    section = guide[guide.index("## Adding a source"):guide.index("## What the validator's messages mean")]
+    for needed in ("bibliography.bib", "at the end of the file", "`url`", "`urldate`", "`Lægreid` becomes "
+                   "`laegreid2014`", "casebook validate bibliography.bib"):
+        assert needed in section, needed
+    example = re.search(r"^```bibtex\n(.*?)^```$", section, re.M | re.S)
+    assert example is not None
+    site = make_site(tmp_path / "s")
+    (site / "bibliography.bib").write_text(example[1], encoding="utf-8")
+    result = casebook("validate", "--strict", "bibliography.bib", cwd=site)
+    assert result.returncode == 0, result.stdout + result.stderr  # no error, and W301 only with --uncited
+    # The step-by-step guide points to the section.
+    assert "(#adding-a-source)" in guide
+
+
+def test_contributing_and_the_workflow_state_one_rule_for_published_cases() -> None:
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert "warnings\n(such as a placeholder left to fill in" in guide
+    assert "fail in a published\ncase or brief, and a draft may keep them" in guide
+    workflow = (WORKFLOWS / "pull-request.yml").read_text(encoding="utf-8")
+    step = workflow[workflow.index("# One rule for both checks"):workflow.index("- name: Build the site")]
+    assert "published cases and briefs" in step and "a draft may keep warnings" in step
+    assert "run: .venv/bin/casebook validate --format github\n" in step  # not --strict: drafts keep warnings
+
+
+def _held_port() -> tuple[socket.socket, int]:
+    """A port on 127.0.0.1 with a listener on it, as another preview would hold it."""
+    holder = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    holder.bind(("127.0.0.1", 0))
+    holder.listen()
+    return holder, holder.getsockname()[1]
+
+
+def test_make_serve_takes_a_port_and_a_taken_port_gives_one_line() -> None:
+    dry = subprocess.run(["make", "-n", "serve", "PORT=8001"], cwd=REPO, capture_output=True, text=True)
+    assert dry.returncode == 0, dry.stderr
+    assert re.search(r"mkdocs serve --dev-addr '127\.0\.0\.1:8001'$", dry.stdout, re.M)
+    assert re.search(r"scripts/check_port\.py '8001'$", dry.stdout, re.M)
+    default = subprocess.run(["make", "-n", "serve"], cwd=REPO, capture_output=True, text=True)
+    assert "--dev-addr '127.0.0.1:8000'" in default.stdout
+    holder, port = _held_port()
+    with holder:
+        taken = subprocess.run(["make", "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True,
+                               timeout=120)
+    assert taken.returncode != 0 and taken.stdout == ""
+    ours = [line for line in taken.stderr.splitlines() if not line.startswith("make: ***")]
+    assert ours == [f"make serve: port {port} on 127.0.0.1 is in use (another 'make serve' or 'mkdocs serve'?): "
+                    f"stop it, or choose another port: make serve PORT={port + 1}"], taken.stderr
+    wrong = subprocess.run([sys.executable, "scripts/check_port.py", "80a"], cwd=REPO, capture_output=True, text=True)
+    assert wrong.returncode == 1 and wrong.stderr.count("\n") == 1 and "is not a port number" in wrong.stderr
+
+
+@pytest.mark.build
+def test_make_serve_serves_on_the_port_given(tmp_path: Path) -> None:
+    holder, port = _held_port()
+    holder.close()  # a free port, found by the system
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    process = subprocess.Popen(["make", "serve", f"PORT={port}"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 300
+        page = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/contribute/", timeout=5) as response:
+                    page = response.read().decode("utf-8")
+                    break
+            except OSError:
+                time.sleep(1)
+        assert page is not None and "casebook new" in page
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.communicate(timeout=60)

@@ -33,7 +33,7 @@ from casebook.adapter.pagefind import BackgroundIndex, run_pagefind
 from casebook.adapter.state import BuildState
 from casebook.adapter.workers import TEMPLATE_EVENTS, BuildWorkers, PageHooks, alone_on
 from casebook.bibliography import UNCITED, references_markdown
-from casebook.catalogue import Settings, load_catalogue
+from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import BlockStash, anchor_ids
 from casebook.core.escape import html_attr
@@ -85,7 +85,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         build.docs_prefix = docs.relative_to(build.root).as_posix() if docs.is_relative_to(build.root) else None
         build.settings.docs_dir = build.docs_prefix or "docs"
         catalogue = build.catalogue = load_catalogue(build.settings)
-        self._report(catalogue.problems, files, config)
+        self._report(catalogue, files, config)
         bib = catalogue.bibliography
         self.workers.size(len(catalogue.cases) + len(files.documentation_pages()))
         formatting = self.workers.format_beside(bib)
@@ -135,19 +135,31 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             add_file(files, config, src_uri, content)
         return files
 
-    def _report(self, problems: list[Any], files: Files, config: MkDocsConfig) -> None:
-        """Log the catalogue's problems (and docs/ files refused as links), uncited entries summed up."""
+    def _report(self, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
+        """Log the catalogue's problems (and docs/ files refused as links), uncited entries summed up.
+
+        A build leaves drafts out, so their warnings are summed up as information, as ``casebook validate`` lets
+        them pass: a draft may keep warnings. Under ``mkdocs serve``, which shows drafts, they are warnings.
+        """
+        problems = catalogue.problems
         reported = {p.path for p in problems}
         config_dir = Path(config.config_file_path or "mkdocs.yml").absolute().parent
         for problem in refuse_outside_files(files, config_dir, Path(config.docs_dir)):
             if problem.path not in reported:  # the catalogue names links in docs/ already
                 log.error(problem.format_text())
         uncited = 0
+        drafts = catalogue.drafts if not self.serving else frozenset()
+        in_drafts = 0
         for problem in problems:
             if problem.code == UNCITED and self.config.uncited == "info":
                 uncited += 1  # every entry is still listed on /bibliography/
+            elif not problem.is_error and problem.path in drafts:
+                in_drafts += 1
             else:
                 (log.error if problem.is_error else log.warning)(problem.format_text())
+        if in_drafts:
+            log.info(f"{in_drafts} warning(s) in draft cases or briefs, which a build leaves out; list them with "
+                     "'casebook validate'")
         if uncited:
             log.info(
                 f"{uncited} bibliography entries are not cited by any case, brief or page; "

@@ -17,6 +17,8 @@ def _case_problems(
 ) -> list[Problem]:
     """Each slug under ``cases`` names a case that exists, is valid and, for a published brief, is published."""
     values = doc.meta.get("cases")
+    if isinstance(values, str):  # E103 asks for a list; the slug is checked all the same
+        values = [values]
     if not isinstance(values, list):
         return []
     problems: list[Problem] = []
@@ -71,7 +73,9 @@ def validate_brief(
     """
     if doc.problems:
         return None, list(doc.problems)
-    problems = schema_problems(doc, "brief", checked_elsewhere=("cases",)) + date_problems(doc, "date")
+    known = {"cases": {*case_files, *cases}}
+    problems = schema_problems(doc, "brief", checked_elsewhere=("cases",), vocabularies=known)
+    problems += date_problems(doc, "date")
     problems += _case_problems(doc, cases, case_files, cases_dir) + _placeholder_problems(doc)
     problems += markup_problems(doc, setup)
     if any(p.is_error for p in problems):

@@ -72,6 +72,9 @@ class Document:
     body: str = ""
     body_line: int = 1
     problems: list[Problem] = field(default_factory=list)
+    #: The front-matter's whole-line comments (``# ...``): (file line, text after the ``#``). They hold no data,
+    #: but may hold a placeholder, such as the one ``casebook new`` writes where only the author can choose.
+    comments: list[tuple[int, str]] = field(default_factory=list)
 
     def line_of(self, path: KeyPath) -> int:
         """The line of the nearest recorded ancestor of ``path``."""
@@ -367,6 +370,12 @@ def read_document(data: bytes, path: str) -> Document:
     body_start = text.find("\n", closing.end())
     doc.body = "" if body_start < 0 else text[body_start + 1 :]
     doc.body_line = text.count("\n", 0, closing.start()) + 2
+    if "#" in yaml_text:
+        doc.comments = [
+            (number + 2, line.lstrip(" ")[1:].strip())
+            for number, line in enumerate(yaml_text.split("\n"))
+            if line.lstrip(" ").startswith("#")
+        ]
     value, key_lines, yaml_problems = parse_yaml(yaml_text, path, first_line=2)
     doc.lines = key_lines
     doc.lines[()] = 1

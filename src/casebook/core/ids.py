@@ -59,9 +59,27 @@ def key_problem(key: str) -> str | None:
     return None
 
 
+#: Letters that Unicode does not decompose into an ASCII letter and an accent, written as their usual ASCII
+#: spelling (``Lægreid`` is ``Laegreid``, ``Øresund`` is ``Oresund``, ``Straße`` is ``Strasse``).
+_LETTERS = str.maketrans({
+    "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "ł": "l", "Ł": "L",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
+})
+
+
+def ascii_fold(text: str) -> str:
+    """``text`` in ASCII letters: accents dropped (``México`` -> ``Mexico``), ``æ``/``ø``/``ß``... spelled out.
+
+    Characters with no ASCII spelling are dropped.
+    """
+    spelled = text.translate(_LETTERS)
+    return unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
+
+
 def suggest_key(key: str) -> str:
-    """A key in the grammar made from ``key`` (``__config`` -> ``config``, ``Müller 2020`` -> ``Muller-2020``)."""
-    ascii_key = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode("ascii")
+    """A key in the grammar made from ``key`` (``__config`` -> ``config``, ``Müller 2020`` -> ``Muller-2020``,
+    ``lægreid2014`` -> ``laegreid2014``)."""
+    ascii_key = ascii_fold(key)
     parts = re.findall(r"[A-Za-z0-9]+(?:[_:.-]+[A-Za-z0-9]+)*", ascii_key)
     suggestion = "-".join(parts)
     if not suggestion or suggestion in RESERVED_KEYS:

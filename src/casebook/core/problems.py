@@ -93,12 +93,21 @@ def _github_escape_property(text: str) -> str:
     return _github_escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(problem: Problem) -> str:
-    """A GitHub Actions annotation (``::error file=...,line=...::message``)."""
+def format_github(problem: Problem, *, failing: bool | None = None) -> str:
+    """A GitHub Actions annotation (``::error file=...,line=...::message``).
+
+    ``failing`` says whether the problem fails the check (default: if it is an error). A warning that fails it (outside
+    a draft, where the site's strict build fails on it) is annotated as an error, saying why.
+    """
+    level = problem.severity.value if failing is None or failing == problem.is_error else \
+        "error" if failing else "warning"
+    message = problem.message
+    if failing and not problem.is_error:
+        message = safe_text(message, MAX_MESSAGE) + " (a warning outside a draft: the site's strict build fails on it)"
     return (
-        f"::{problem.severity.value} file={_github_escape_property(problem.path)},"
+        f"::{level} file={_github_escape_property(problem.path)},"
         f"line={problem.line},title={_github_escape_property(problem.code)}::"
-        f"{_github_escape_data(problem.message, MAX_MESSAGE)}"
+        f"{_github_escape_data(message, MAX_MESSAGE + 100)}"
     )
 
 

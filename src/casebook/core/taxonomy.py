@@ -115,20 +115,25 @@ def country_name(code: str) -> str:
     return str(getattr(country, "common_name", None) or country.name)
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A ' (did you mean ...?)' suffix, or ''."""
+def suggestion(word: str, choices: Iterable[str]) -> str | None:
+    """The choice ``word`` most likely stands for (another case, a close spelling, a longer id), or ``None``."""
     candidates = list(choices)
     lowered = {c.lower(): c for c in candidates}
     if word.lower() in lowered and lowered[word.lower()] != word:
-        return f" (did you mean '{lowered[word.lower()]}'?)"
-    closest = _closest(word, candidates, 0.6)
-    close = [closest] if closest is not None else []
-    if not close:
-        close = [c for c in candidates if word and (c.startswith(word) or word in c)][:1]
-    return f" (did you mean '{close[0]}'?)" if close else ""
+        return lowered[word.lower()]
+    near = closest(word, candidates, 0.6)
+    if near is not None:
+        return near
+    return next((c for c in candidates if word and (c.startswith(word) or word in c)), None)
 
 
-def _closest(word: str, candidates: list[str], cutoff: float) -> str | None:
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A ' (did you mean ...?)' suffix, or ''."""
+    near = suggestion(word, choices)
+    return f" (did you mean '{near}'?)" if near is not None else ""
+
+
+def closest(word: str, candidates: list[str], cutoff: float) -> str | None:
     """``difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)``, the answer, not a list.
 
     The same score, tie-break and cutoff, but ``ratio()`` (the costly comparison) is skipped for a candidate

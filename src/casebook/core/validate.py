@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
 
+from casebook.core.countries import country_hint
 from casebook.core.frontmatter import Document, KeyPath
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.markup import ADMONITION_TYPES, inspect_body
 from casebook.core.model import Case, Record
 from casebook.core.problems import Problem, error, warning
+from casebook.core.schemamessages import Vocabularies, schema_message
 from casebook.core.taxonomy import Taxonomy, country_codes, suggest
 
 if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled schema: most runs never need it
@@ -92,61 +94,14 @@ def schema_passes(meta: Any, schema: str = "case") -> bool:
     return True
 
 
-def _type_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    return {int: "a number", str: "text", list: "a list", dict: "a mapping", type(None): "nothing"}.get(
-        type(value), type(value).__name__
-    )
-
-
-def _schema_message(err: jsonschema.ValidationError) -> tuple[str, str]:
-    """(code, message) for a JSON Schema error, in the contributor's terms."""
-    where = ".".join(str(p) for p in err.absolute_path) or "front-matter"
-    validator = err.validator
-    instance = err.instance
-    if validator == "required":
-        missing = err.message.split("'")[1] if "'" in err.message else err.message
-        return "E101", f"missing required field '{missing}'" + ("" if where == "front-matter" else f" in {where}")
-    if validator == "type":
-        expected = err.validator_value
-        want = {"string": "text", "array": "a list", "object": "a mapping", "integer": "a whole number"}.get(
-            str(expected), str(expected)
-        )
-        hint = ""
-        if expected == "array" and isinstance(instance, (str, int)):
-            hint = f" (write [{json.dumps(instance, ensure_ascii=False)}])"
-        elif expected == "string" and isinstance(instance, (bool, int)):
-            hint = " (put the value in double quotes)"
-        elif expected == "integer" and isinstance(instance, str):
-            hint = " (a four-digit year such as 2005, without quotes)"
-        return "E103", f"{where} must be {want}, not {_type_name(instance)}{hint}"
-    if validator == "enum":
-        options = ", ".join(str(v) for v in err.validator_value)
-        return "E103", f"{where}: '{instance}' is not one of: {options}" + suggest(
-            str(instance), [str(v) for v in err.validator_value]
-        )
-    if validator == "maxLength":
-        return "E103", f"{where} is {len(instance)} characters long; the limit is {err.validator_value}"
-    if validator == "minLength":
-        return "E103", f"{where} is too short (at least {err.validator_value} characters)"
-    if validator == "minItems":
-        return "E103", f"{where} must list at least {err.validator_value} item(s)"
-    if validator == "uniqueItems":
-        return "E103", f"{where} lists the same value twice"
-    if validator == "pattern":
-        return "E103", f"{where}: '{instance}' is not in the expected form"
-    if validator in ("minimum", "maximum"):
-        return "E103", f"{where}: {instance} is not a plausible year"
-    return "E103", f"{where}: {err.message}"
-
-
 def schema_problems(
-    doc: Document, schema: str = "case", checked_elsewhere: tuple[str, ...] = VOCABULARY_FIELDS
+    doc: Document, schema: str = "case", checked_elsewhere: tuple[str, ...] = VOCABULARY_FIELDS,
+    vocabularies: Vocabularies | None = None,
 ) -> list[Problem]:
     """Problems of ``doc``'s front-matter against the packaged schema ``schema``, in contributor's terms.
 
-    Pattern errors under the fields in ``checked_elsewhere`` are left to a check that can suggest a fix.
+    Pattern errors under the fields in ``checked_elsewhere`` are left to a check that can suggest a fix; a fix
+    suggested for a field in ``vocabularies`` is one of its ids.
     """
     problems: list[Problem] = []
     if schema_passes(doc.meta, schema):
@@ -167,7 +122,7 @@ def schema_problems(
             continue
         if err.validator == "pattern" and path and path[0] in checked_elsewhere:
             continue  # reported with a suggestion by the vocabulary check
-        code, message = _schema_message(err)
+        code, message = schema_message(err, vocabularies)
         problems.append(error(doc.path, doc.line_of(path), code, message))
     return problems
 
@@ -188,8 +143,8 @@ def _vocabulary_problems(doc: Document, taxonomy: Taxonomy) -> list[Problem]:
         for i, value in enumerate(values):
             if not isinstance(value, str) or value in known:
                 continue
-            if field == "countries" and value.upper() in known:
-                hint = f" (did you mean '{value.upper()}'? Codes are written in capitals)"
+            if field == "countries":
+                hint = country_hint(value)
             else:
                 hint = suggest(value, set(vocabulary))
             problems.append(error(doc.path, doc.line_of((field, i)), code, f"unknown {noun} '{value}'{hint}"))
@@ -290,6 +245,10 @@ def _body_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Pr
     for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
+    for comment_line, comment in doc.comments:
+        if PLACEHOLDER in comment:
+            message = "placeholder left in a front-matter comment: do what it says, then delete the comment"
+            problems.append(warning(doc.path, comment_line, "W202", message))
     for path in _placeholder_paths(doc.meta, (), []):
         where = ".".join(str(p) for p in path)
         problems.append(warning(doc.path, doc.line_of(path), "W202", f"placeholder left to fill in '{where}'"))
@@ -382,7 +341,9 @@ def validate_document(
     """
     if doc.problems:
         return None, list(doc.problems)
-    problems = schema_problems(doc) + _vocabulary_problems(doc, taxonomy) + _period_problems(doc)
+    vocabularies = {"mechanisms": taxonomy.mechanisms, "policy_areas": taxonomy.policy_areas}
+    problems = schema_problems(doc, vocabularies=vocabularies) + _vocabulary_problems(doc, taxonomy)
+    problems += _period_problems(doc)
     problems += _body_problems(doc, setup)
     if any(p.is_error for p in problems):
         return None, problems
