@@ -86,8 +86,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if args.format == "json":
         out.write(format_json(problems) + "\n")
     elif args.format == "github":
+        fails = set(failing)
         for problem in problems:
-            out.write(format_github(problem, failing=problem in failing) + "\n")
+            out.write(format_github(problem, failing=problem in fails) + "\n")
     else:
         for problem in problems:
             out.write(problem.format_text() + "\n")

@@ -589,15 +589,17 @@ def _held_port() -> tuple[socket.socket, int]:
 
 
 def test_make_serve_takes_a_port_and_a_taken_port_gives_one_line() -> None:
-    dry = subprocess.run(["make", "-n", "serve", "PORT=8001"], cwd=REPO, capture_output=True, text=True)
+    # '-o .venv/.installed': never reinstall the environment the suite runs in.
+    make = ["make", "-o", ".venv/.installed"]
+    dry = subprocess.run([*make, "-n", "serve", "PORT=8001"], cwd=REPO, capture_output=True, text=True)
     assert dry.returncode == 0, dry.stderr
     assert re.search(r"mkdocs serve --dev-addr '127\.0\.0\.1:8001'$", dry.stdout, re.M)
     assert re.search(r"scripts/check_port\.py '8001'$", dry.stdout, re.M)
-    default = subprocess.run(["make", "-n", "serve"], cwd=REPO, capture_output=True, text=True)
+    default = subprocess.run([*make, "-n", "serve"], cwd=REPO, capture_output=True, text=True)
     assert "--dev-addr '127.0.0.1:8000'" in default.stdout
     holder, port = _held_port()
     with holder:
-        taken = subprocess.run(["make", "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True,
+        taken = subprocess.run([*make, "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True,
                                timeout=120)
     assert taken.returncode != 0 and taken.stdout == ""
     ours = [line for line in taken.stderr.splitlines() if not line.startswith("make: ***")]
@@ -612,8 +614,8 @@ def test_make_serve_serves_on_the_port_given(tmp_path: Path) -> None:
     holder, port = _held_port()
     holder.close()  # a free port, found by the system
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    process = subprocess.Popen(["make", "serve", f"PORT={port}"], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(["make", "-o", ".venv/.installed", "serve", f"PORT={port}"], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
         page = None
