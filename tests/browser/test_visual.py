@@ -65,16 +65,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """Chromium with the flags that make text render the same on every run (``support/visual.py``)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
+def chromium(browser: Any) -> Iterator[Any]:
+    """Chromium with the flags that make text render the same on every run (``support/visual.py``), launched by
+    the session's Playwright (one Playwright per process)."""
+    instance = browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    yield instance
+    instance.close()
 
 
 def open_page(chromium: Any, viewport: dict[str, int], url: str, ready: str) -> tuple[Any, Any]:
