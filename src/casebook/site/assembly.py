@@ -3,8 +3,9 @@
 :func:`assemble` takes the validated catalogue and returns every page and file the site generates, in the
 order they are added: the case, listing, country, mechanism, policy-area and matrix pages (``builder.py``),
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
-``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, and the
-readers' files (explorer, data files, feed; ``extras.py``). :meth:`Assembly.finish` puts what a page's
+``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, the
+readers' files (explorer, data files, feed; ``extras.py``), and the comparison view (``compare.py``) with the
+data of the explorer's "Cite this selection" (``selection.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
 The plugin wraps each page as an MkDocs file; the export writes each one to disk. A new page type is
@@ -26,8 +27,11 @@ from casebook.core.links import relative_link
 from casebook.core.model import Brief, Case
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from casebook.site.builder import SiteBuilder
+from casebook.site.compare import COMPARE_PAGE, compare_json, compare_page
+from casebook.site.compare import DATA_URI as COMPARE_DATA
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
+from casebook.site.selection import CITE_URI, selection_json
 from casebook.site.urls import HOME, case_src
 
 
@@ -138,6 +142,11 @@ def assemble(
         catalogue, site_name=options.site_name, site_url=options.site_url,
         source_date_epoch=options.source_date_epoch,
     )
+    # The comparison view and "Cite this selection" (the explorer's downloads, from each case's "Cite this case").
+    done.pages.append(SitePage(COMPARE_PAGE, "Compare cases", compare_page(
+        catalogue.published, directory_urls=options.directory_urls, block=block), in_nav=True))
+    done.files[COMPARE_DATA] = compare_json(catalogue, directory_urls=options.directory_urls)
+    done.files[CITE_URI] = selection_json(catalogue.published, catalogue.taxonomy, done.citations)
     return done
 
 

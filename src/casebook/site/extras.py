@@ -16,7 +16,7 @@ from casebook.site.urls import country_src, page_url, relative_url
 from casebook.site.worldmap import MAP_MARKER, case_counts, map_block
 
 #: Pages that are not indexed for full-text search (listings and tools, not content).
-UNINDEXED = ("explore/index.md", "data/codebook.md", "404.md")
+UNINDEXED = ("explore/index.md", "compare/index.md", "data/codebook.md", "404.md")
 
 
 def generated_files(
