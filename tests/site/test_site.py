@@ -196,7 +196,8 @@ def test_every_link_resolves(built: Path) -> None:
             if href.startswith(("http://", "https://", "#", "mailto:")):
                 continue
             assert not href.lower().startswith("javascript:"), (url, href)
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), href.split("#")[0]))
+            # Without the query: "Compare with…" links to /compare/?cases=<slug>.
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), href.split("#")[0].split("?")[0]))
             resolved = out / target
             assert resolved.is_file() or (resolved / "index.html").is_file(), (url, href)
             checked += 1

@@ -176,7 +176,7 @@
       var item = el("li", k >= 2 ? { "class": "cb-cmp__shared" } : {}, [
         (v.href && siteLink(v.href, v.text)) || v.text,
       ]);
-      if (k >= 2) item.appendChild(el("span", { "class": "cb-cmp__mark", text: mark(k, n) }));
+      if (k >= 2) item.append(" ", el("span", { "class": "cb-cmp__mark", text: mark(k, n) }));
       if (v.note) item.appendChild(el("span", { "class": "cb-cmp__note", text: v.note }));
       return item;
     }));
