@@ -254,6 +254,40 @@ def test_no_serious_accessibility_violations(tab: Any, served: str, query: str) 
     assert serious == [], "\n".join(f"{rule} ({impact}): {nodes}" for rule, impact, nodes in serious)
 
 
+def test_no_script_from_the_hostile_cases_runs_in_the_picker_the_comparison_or_the_ticks(
+    browser: Any, hostile_site: tuple[Path, object]
+) -> None:
+    from support.hostile import ACCEPTED
+
+    site, _ = hostile_site
+    base, shutdown = serve_directory(site / "site")
+    published = {c.slug for c in load_catalogue(Settings(root=site)).published}
+    slugs = sorted(published & {a.name.removesuffix(".md") for a in ACCEPTED})
+    context = browser.new_context()
+    try:
+        page = watched(context, base)
+        queries = [""] + ["?cases=" + ",".join(slugs[i:i + 4]) for i in range(0, len(slugs), 4)]
+        for query in queries:
+            open_compare(page, base, query)
+            for y in range(0, 720, 120):
+                page.mouse.move(640, y)
+            assert page.evaluate("typeof window.__pwned") == "undefined", query
+            if query:
+                assert page.locator(".cb-cmp__table thead th a").count() == len(query.split(",")), query
+            else:
+                assert page.locator(".cb-cmp__option").count() == len(published)
+        assert len(queries) > 3
+        page.goto(base + "explore/")
+        page.wait_for_selector(".cb-exsel__bar")
+        for box in page.locator(".cb-exsel__box").all()[:4]:
+            box.check()
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.dialogs == [] and page.errors == [] and page.outside == []
+    finally:
+        context.close()
+        shutdown()
+
+
 # --- the real cases ---
 
 @pytest.fixture(scope="module")

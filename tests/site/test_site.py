@@ -177,7 +177,7 @@ def test_home_page_has_counts_newest_cases_and_entry_points(built: Path) -> None
     assert "A fixture site for tests." in home
     assert "4 cases from 3 countries" in home
     links = hrefs(home).article
-    for href in ("cases/", "countries/", "mechanisms/", "policy-areas/", "matrix/"):
+    for href in ("cases/", "countries/", "mechanisms/", "policy-areas/", "matrix/", "compare/"):
         assert href in links
     newest_part = home[home.index('id="newest-cases"'):]
     # Most recently updated first.

@@ -408,4 +408,5 @@ class SiteBuilder:
             "- [By coordination mechanism](mechanisms/index.md), with definitions\n"
             "- [By policy area](policy-areas/index.md)\n"
             "- [Compare countries and mechanisms](matrix.md) in one table\n"
+            "- [Compare cases side by side](compare/index.md), two to four at a time\n"
         )
