@@ -16,7 +16,7 @@ from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.core.validate import published_schema
 from casebook.site.assembly import SiteOptions, assemble
 from casebook.site.casecard import case_header
-from casebook.site.compare import ASPECTS, COMPARE_PAGE, compare_data, compare_json, compare_page
+from casebook.site.compare import ASPECTS, COMPARE_PAGE, compare_data, compare_files, compare_page
 from casebook.site.datafiles import cases_csv
 from casebook.site.extras import UNINDEXED
 from casebook.site.selection import CITE_URI
@@ -52,22 +52,34 @@ def by_slug(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {c["slug"]: c for c in data["cases"]}
 
 
+def values(catalogue: Catalogue, slug: str, **options: Any) -> dict[str, Any]:
+    """One case's values, from its file (as the script reads it)."""
+    files = compare_files(catalogue, **options)
+    return json.loads(files[f"compare/cases/{slug}.json"])["values"]  # type: ignore[no-any-return]
+
+
 # --- /compare/ ---
 
-def test_compare_data_has_every_published_case_and_every_aspect_but_no_draft(catalogue: Catalogue) -> None:
+def test_compare_lists_every_published_case_to_choose_from_but_no_draft(catalogue: Catalogue) -> None:
     data = compare_data(catalogue)
     assert [a["key"] for a in data["aspects"]] == [key for key, _ in ASPECTS] and data["max"] == 4
     assert set(by_slug(data)) == PUBLISHED  # gt-draft-case is a draft
-    for case in data["cases"]:
-        assert set(case["values"]) == {key for key, _ in ASPECTS}
     titles = [c["title"].casefold() for c in data["cases"]]
     assert titles == sorted(titles)  # the picker's order
+    assert by_slug(data)["dk-shared-source"] == {
+        "slug": "dk-shared-source", "title": "A synthetic job-centre merger", "url": "cases/dk-shared-source/",
+        "countries": ["Denmark"], "period": "2007–present", "terms": ["One-stop shop", "Employment services"],
+    }
+    files = compare_files(catalogue)
+    assert sorted(files) == ["compare/cases.json"] + sorted(f"compare/cases/{s}.json" for s in PUBLISHED)
+    for slug in PUBLISHED:
+        details = json.loads(files[f"compare/cases/{slug}.json"])
+        assert details["slug"] == slug and set(details["values"]) == {key for key, _ in ASPECTS}
 
 
 def test_compare_values_carry_labels_links_and_the_ids_that_mark_them_shared(catalogue: Catalogue) -> None:
-    cases = by_slug(compare_data(catalogue))
-    de, dk, no = cases["de-one-stop-jobcentre"]["values"], cases["dk-shared-source"]["values"], \
-        cases["no-formula-values"]["values"]
+    de, dk = values(catalogue, "de-one-stop-jobcentre"), values(catalogue, "dk-shared-source")
+    no = values(catalogue, "no-formula-values")
     assert de["countries"] == [{"text": "Germany", "id": "DE", "href": "countries/de/"}]
     assert de["mechanisms"] == [{"text": "One-stop shop", "id": "one-stop-shop", "href": "mechanisms/one-stop-shop/"}]
     assert de["period"] == [{"text": "2005–present"}]  # no id: a period is never "shared"
@@ -89,19 +101,21 @@ def test_compare_values_carry_labels_links_and_the_ids_that_mark_them_shared(cat
 
 
 def test_compare_urls_follow_directory_urls(catalogue: Catalogue) -> None:
-    plain = by_slug(compare_data(catalogue, directory_urls=False))["dk-shared-source"]
-    assert plain["url"] == "cases/dk-shared-source.html"
-    assert plain["values"]["countries"][0]["href"] == "countries/dk.html"
-    assert plain["values"]["sources"][0]["href"] == "bibliography.html#doe2020"
+    assert by_slug(compare_data(catalogue, directory_urls=False))["dk-shared-source"]["url"] == \
+        "cases/dk-shared-source.html"
+    plain = values(catalogue, "dk-shared-source", directory_urls=False)
+    assert plain["countries"][0]["href"] == "countries/dk.html"
+    assert plain["sources"][0]["href"] == "bibliography.html#doe2020"
 
 
-def test_compare_json_keeps_hostile_text_as_data_that_cannot_be_markup(catalogue: Catalogue) -> None:
-    text = compare_json(catalogue)
-    assert "<" not in text and ">" not in text and "&" not in text  # written as \\u escapes
-    data = json.loads(text)
+def test_compare_files_keep_hostile_text_as_data_that_cannot_be_markup(catalogue: Catalogue) -> None:
+    files = compare_files(catalogue)
+    for name, text in files.items():
+        assert "<" not in text and ">" not in text and "&" not in text, name  # written as \\u escapes
+    data = json.loads(files["compare/cases.json"])
     assert by_slug(data)["se-hostile-title"]["title"] == HOSTILE
     assert by_slug(data)["no-formula-values"]["title"] == FORMULA_TITLE
-    assert compare_json(catalogue) == text  # byte-identical
+    assert compare_files(catalogue) == files  # byte-identical
 
 
 def test_compare_page_explains_itself_and_links_every_case_without_javascript(catalogue: Catalogue) -> None:

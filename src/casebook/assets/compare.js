@@ -1,6 +1,8 @@
 /* Casebook comparison view: two to four cases side by side, entirely in the reader's browser.
  *
- * Data: compare/cases.json (per published case, the values of each aspect, in plain text). The address holds
+ * Data: compare/cases.json (the aspects, and each published case's title, countries, period and terms, to
+ * choose from) and compare/cases/<slug>.json (one case's values by aspect, in plain text), asked for only for
+ * the cases chosen. The address holds
  * the choice, /compare/?cases=a,b[,c,d] (in the reader's order), so a comparison can be bookmarked and shared;
  * with fewer than two cases chosen the page is a searchable list to choose from. A value that more than one of
  * the chosen cases has (the same id) is marked in words ("in both", "in 2 of 3") as well as by its background.
@@ -18,6 +20,8 @@
 
   var data = null;
   var bySlug = new Map();
+  var values = new Map(); // slug -> the case's values by aspect, once loaded
+  var loading = new Map(); // slug -> the promise of its file
   var max = 4;
   var chosen = []; // slugs, in column order
   var notes = []; // what the address asked for and does not get, and why
@@ -46,8 +50,20 @@
     return el("a", { href: url.href, text: text });
   }
 
-  function texts(c, key) {
-    return c.values[key].map(function (v) { return v.text; }).join(", ");
+  function load(slug) {
+    if (!loading.has(slug)) {
+      var url = new URL("cases/" + encodeURIComponent(slug) + ".json", dataUrl);
+      loading.set(slug, fetch(url).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.json();
+      }).then(function (json) {
+        values.set(slug, json.values);
+      }).catch(function (error) {
+        loading.delete(slug); // ask again next time
+        throw error;
+      }));
+    }
+    return loading.get(slug);
   }
 
   // --- state <-> URL ---
@@ -98,12 +114,12 @@
       var id = "cb-cmp-pick-" + i;
       var box = el("input", { type: "checkbox", id: id, value: c.slug, "aria-describedby": "cb-cmp-count" });
       box.addEventListener("change", function () { choose(c.slug, box.checked); });
-      var meta = texts(c, "countries") + " \u00b7 " + texts(c, "period");
+      var meta = c.countries.join(", ") + " \u00b7 " + c.period;
       var item = el("li", { "class": "cb-cmp__option" }, [box, el("label", { "for": id }, [
         el("span", { "class": "cb-cmp__option-title", text: c.title }),
         el("span", { "class": "cb-cmp__option-meta", text: meta }),
       ])]);
-      item.cbText = fold([c.title, meta, texts(c, "mechanisms"), texts(c, "policy_areas"), c.lede].join(" "));
+      item.cbText = fold([c.title, meta].concat(c.terms).join(" "));
       item.cbBox = box;
       els.boxes.set(c.slug, box);
       els.items.push(item);
@@ -148,10 +164,10 @@
   function sharing() {
     var counts = new Map(); // aspect + "\u0000" + id -> how many chosen cases have it
     chosen.forEach(function (slug) {
-      var c = bySlug.get(slug);
+      var own = values.get(slug);
       data.aspects.forEach(function (a) {
         var seen = new Set();
-        c.values[a.key].forEach(function (v) {
+        own[a.key].forEach(function (v) {
           if (v.id === undefined || seen.has(v.id)) return;
           seen.add(v.id);
           var k = a.key + "\u0000" + v.id;
@@ -167,8 +183,8 @@
     return k === n ? "in all " + n : "in " + k + " of " + n;
   }
 
-  function values(c, aspect, counts) {
-    var list = c.values[aspect.key];
+  function cell(slug, aspect, counts) {
+    var list = values.get(slug)[aspect.key];
     if (!list.length) return el("p", { "class": "cb-cmp__none", text: "Not given" });
     var n = chosen.length;
     return el("ul", { "class": "cb-cmp__values" }, list.map(function (v) {
@@ -201,7 +217,7 @@
     })));
     var rows = data.aspects.map(function (a) {
       return el("tr", {}, [el("th", { scope: "row", text: a.label })].concat(chosen.map(function (slug) {
-        return el("td", {}, [values(bySlug.get(slug), a, counts)]);
+        return el("td", {}, [cell(slug, a, counts)]);
       })));
     });
     var t = el("table", { "class": "cb-cmp__table cb-cmp__table--" + n }, [
@@ -219,7 +235,7 @@
       var facts = el("dl", { "class": "cb-cmp__facts" });
       data.aspects.forEach(function (a) {
         facts.appendChild(el("dt", { text: a.label }));
-        facts.appendChild(el("dd", {}, [values(c, a, counts)]));
+        facts.appendChild(el("dd", {}, [cell(slug, a, counts)]));
       });
       return el("section", { "class": "cb-cmp__card", "aria-labelledby": "cb-cmp-card-" + i }, [
         el("h3", { id: "cb-cmp-card-" + i }, [siteLink(c.url, c.title) || c.title]),
@@ -244,12 +260,20 @@
     filter();
     els.pickTitle.textContent = n >= 2 ? "Change the cases" : "Choose cases";
     els.result.hidden = n < 2;
-    if (n >= 2) {
-      var counts = sharing();
-      els.view.replaceChildren(table(counts), cards(counts));
-    } else {
+    if (n < 2) {
       els.view.replaceChildren();
+      return;
     }
+    var missing = chosen.filter(function (slug) { return !values.has(slug); });
+    if (missing.length) {
+      els.view.replaceChildren(el("p", { text: "Loading the cases\u2026" }));
+      Promise.all(missing.map(load)).then(render, function () {
+        els.view.replaceChildren(el("p", { text: "The cases could not be loaded." }));
+      });
+      return;
+    }
+    var counts = sharing();
+    els.view.replaceChildren(table(counts), cards(counts));
   }
 
   function build() {

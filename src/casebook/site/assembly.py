@@ -27,8 +27,7 @@ from casebook.core.links import relative_link
 from casebook.core.model import Brief, Case
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from casebook.site.builder import SiteBuilder
-from casebook.site.compare import COMPARE_PAGE, compare_json, compare_page
-from casebook.site.compare import DATA_URI as COMPARE_DATA
+from casebook.site.compare import COMPARE_PAGE, compare_files, compare_page
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
 from casebook.site.selection import CITE_URI, selection_json
@@ -145,7 +144,7 @@ def assemble(
     # The comparison view and "Cite this selection" (the explorer's downloads, from each case's "Cite this case").
     done.pages.append(SitePage(COMPARE_PAGE, "Compare cases", compare_page(
         catalogue.published, directory_urls=options.directory_urls, block=block), in_nav=True))
-    done.files[COMPARE_DATA] = compare_json(catalogue, directory_urls=options.directory_urls)
+    done.files.update(compare_files(catalogue, directory_urls=options.directory_urls))
     done.files[CITE_URI] = selection_json(catalogue.published, catalogue.taxonomy, done.citations)
     return done
 

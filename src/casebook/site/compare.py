@@ -2,9 +2,10 @@
 
 ``/compare/?cases=a,b[,c,d]`` shows two to four published cases in columns, one row per aspect
 (:data:`ASPECTS`). The page itself is a mount point for ``assets/compare.js``, with an explanation and a link to
-every case for a reader without JavaScript; the script reads ``compare/cases.json``, written here.
+every case for a reader without JavaScript; the script reads the list of cases, ``compare/cases.json``, and the
+values of each chosen case, ``compare/cases/<slug>.json``, written here.
 
-Each value in the JSON is ``{"text": ...}`` plus, where it has them, an ``id`` (two cases share a value when
+Each value in a case's file is ``{"text": ...}`` plus, where it has them, an ``id`` (two cases share a value when
 they give the same id; values without one, such as a lesson or a period, are never marked shared), an
 ``href`` (relative to the site root) and a ``note``. Everything is plain text: the script writes it with
 ``textContent`` and the file goes through :func:`casebook.core.escape.json_in_html`, so a title with markup
@@ -30,7 +31,7 @@ from casebook.site.explore import TYPE_LABELS
 from casebook.site.urls import COMPARE, case_src, country_src, mechanism_src, policy_area_src
 
 COMPARE_PAGE = COMPARE
-#: The data file, beside the page.
+#: The list of cases to choose from, beside the page (each case's values are in :func:`details_uri`).
 DATA_URI = "compare/cases.json"
 #: How many cases the view puts side by side at most (and it needs two).
 MAX_CASES = 4
@@ -117,16 +118,19 @@ def cited_sources(catalogue: Catalogue, case: Case) -> list[tuple[str, str]]:
 
 
 def compare_data(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str, Any]:
-    """The aspects, and one record per published case (by title), with its values."""
+    """The aspects, and one short record per published case (by title): what the list to choose from shows and
+    searches. The values of each case are in its own file (:func:`case_details`)."""
+    taxonomy = catalogue.taxonomy
     cases = sorted(catalogue.published, key=lambda c: (c.title.casefold(), c.slug))
     records = [
         {
             "slug": case.slug,
             "title": case.title,
-            "lede": case.lede,
             "url": page_url(case_src(case.slug), directory_urls=directory_urls),
-            "values": case_values(case, catalogue.taxonomy, cited_sources(catalogue, case),
-                                  directory_urls=directory_urls, bibliography=catalogue.bibliography is not None),
+            "countries": [country_name(c) for c in case.countries],
+            "period": case.period_label,
+            "terms": [term_label(taxonomy.mechanisms, m) for m in case.mechanisms]
+            + [term_label(taxonomy.policy_areas, p) for p in case.policy_areas],
         }
         for case in cases
     ]
@@ -137,10 +141,34 @@ def compare_data(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[s
     }
 
 
-def compare_json(catalogue: Catalogue, *, directory_urls: bool = True) -> str:
-    text = json.dumps(compare_data(catalogue, directory_urls=directory_urls), ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
-    return json_in_html(text) + "\n"
+def details_uri(slug: str) -> str:
+    """Where the values of one case are, relative to the site root (the script asks for the chosen cases only)."""
+    return f"compare/cases/{slug}.json"
+
+
+def case_details(catalogue: Catalogue, case: Case, *, directory_urls: bool = True) -> dict[str, Any]:
+    """One case's values, by aspect."""
+    return {
+        "slug": case.slug,
+        "values": case_values(case, catalogue.taxonomy, cited_sources(catalogue, case), directory_urls=directory_urls,
+                              bibliography=catalogue.bibliography is not None),
+    }
+
+
+def _dumps(value: Any) -> str:
+    return json_in_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))) + "\n"
+
+
+def compare_files(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str, str]:
+    """The comparison's data files by path: the list of cases, and each published case's values.
+
+    At a thousand cases the list stays small enough to load with the page; the values (lessons, organisations
+    and sources make most of them) come only for the cases a reader puts side by side.
+    """
+    files = {DATA_URI: _dumps(compare_data(catalogue, directory_urls=directory_urls))}
+    for case in sorted(catalogue.published, key=lambda c: c.slug):
+        files[details_uri(case.slug)] = _dumps(case_details(catalogue, case, directory_urls=directory_urls))
+    return files
 
 
 def compare_page(cases: Iterable[Case], *, directory_urls: bool = True, block: Callable[[str], str] = identity) -> str:
