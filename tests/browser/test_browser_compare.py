@@ -55,8 +55,11 @@ def tab(browser: Any, served: str) -> Iterator[Any]:
 
 
 def open_compare(page: Any, base: str, query: str = "") -> None:
+    """Open ``/compare/QUERY`` and wait for the page, and for the comparison if the address asks for one."""
     page.goto(base + "compare/" + query)
     page.wait_for_selector(".cb-cmp--ready")
+    if "," in query:
+        page.wait_for_selector(".cb-cmp__cards", state="attached")  # the chosen cases' values are in their files
 
 
 def row(page: Any, label: str) -> list[str]:
@@ -110,7 +113,7 @@ def test_empty_compare_offers_a_searchable_list_and_the_address_keeps_the_choice
     tab.get_by_label("Find cases").fill("denmark")
     tab.locator(".cb-cmp__list li:visible input:not(:checked)").check()
     assert tab.evaluate("location.search") == f"?cases={DE},{DK}"
-    assert tab.locator(".cb-cmp__table").is_visible()
+    tab.locator(".cb-cmp__table").wait_for()  # the values come in their own files
     tab.reload()
     tab.wait_for_selector(".cb-cmp__table")
     assert tab.locator(".cb-cmp__list input:checked").count() == 2
@@ -118,6 +121,7 @@ def test_empty_compare_offers_a_searchable_list_and_the_address_keeps_the_choice
     tab.get_by_label("Find cases").fill("")
     for box in tab.locator(".cb-cmp__list input:not(:checked)").all()[:2]:
         box.check()
+    tab.wait_for_selector(".cb-cmp__table thead th:nth-child(5)")
     assert tab.locator(".cb-cmp__table thead th").count() == 5
     assert tab.locator(".cb-cmp__list input:disabled").count() == PUBLISHED - 4
     assert "Untick one" in tab.inner_text(".cb-cmp__count")
@@ -144,7 +148,7 @@ def test_the_keyboard_reaches_every_control(tab: Any, served: str) -> None:
     tab_to("e.type === 'checkbox'")
     tab.keyboard.press("Space")
     assert tab.evaluate("location.search") == f"?cases={DE},{DK}"
-    assert tab.locator(".cb-cmp__table").is_visible()
+    tab.locator(".cb-cmp__table").wait_for()  # the values come in their own files
     tab_to("e.classList.contains('cb-cmp__remove')", back=True)
     assert tab.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
     tab.keyboard.press("Enter")
@@ -237,6 +241,7 @@ def test_compare_with_on_a_case_page_opens_the_view_with_that_case(tab: Any, ser
     assert f"“{DK_TITLE}” is chosen" in tab.inner_text(".cb-cmp__status")
     tab.get_by_label("Find cases").fill("germany")
     tab.locator(".cb-cmp__list li:visible input:not(:checked)").check()
+    tab.locator(".cb-cmp__table").wait_for()
     assert tab.locator(".cb-cmp__table thead th a").all_inner_texts() == [DK_TITLE, DE_TITLE]
 
 

@@ -248,9 +248,11 @@
   function render() {
     var n = chosen.length;
     var titles = chosen.map(function (s) { return "\u201c" + bySlug.get(s).title + "\u201d"; });
-    if (n === 0) els.status.textContent = "No case chosen yet: choose two to four cases from the list to compare them.";
-    else if (n === 1) els.status.textContent = titles[0] + " is chosen: choose one to three more cases to compare it with.";
-    else els.status.textContent = "Comparing " + n + " cases: " + titles.join(", ") + ".";
+    var said = "Comparing " + n + " cases: " + titles.join(", ") + ".";
+    if (!data.cases.length) said = "No case is published yet: there is nothing to compare.";
+    else if (n === 0) said = "No case chosen yet: choose two to four cases from the list to compare them.";
+    else if (n === 1) said = titles[0] + " is chosen: choose one to three more cases to compare it with.";
+    els.status.textContent = said;
     els.notes.replaceChildren.apply(els.notes, notes.map(function (t) { return el("li", { text: t }); }));
     els.notes.hidden = !notes.length;
     els.boxes.forEach(function (box, slug) {

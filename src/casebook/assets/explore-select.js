@@ -129,9 +129,10 @@
   function refresh() {
     var n = ticked.length;
     var names = ticked.map(function (s) { return "\u201c" + titles.get(s) + "\u201d"; }).join(", ");
-    if (n === 0) els.compareText.textContent = "Tick \u201cCompare\u201d on two to four cases to see them side by side.";
-    else if (n === 1) els.compareText.textContent = "Ticked: " + names + ". Tick one to three more to compare.";
-    else els.compareText.textContent = "Ticked: " + names + (n >= MAX ? " (at most " + MAX + ")." : ".");
+    var said = "Ticked: " + names + (n >= MAX ? " (at most " + MAX + ")." : ".");
+    if (n === 0) said = "Tick \u201cCompare\u201d on two to four cases to see them side by side.";
+    else if (n === 1) said = "Ticked: " + names + ". Tick one to three more to compare.";
+    els.compareText.textContent = said;
     els.go.hidden = n < 2;
     els.go.setAttribute("href", compareUrl.href + "?cases=" + ticked.map(encodeURIComponent).join(","));
     els.untick.hidden = n === 0;
