@@ -129,13 +129,14 @@ def test_export_writes_the_data_files_and_a_site_that_plain_mkdocs_builds(export
         "countries/index.md", "countries/no.md", "mechanisms/index.md", "mechanisms/coordination-post.md",
         "policy-areas/index.md", "policy-areas/central-government.md", "briefs/index.md",
         "briefs/synthetic-brief.md", "data/index.md", "data/codebook.md", "data/cases.csv", "data/LICENSE.txt",
-        "feed.xml", "explore/index.md", "assets/casebook/casebook.css",
+        "feed.xml", "explore/index.md", "assets/casebook/casebook.css", "explore/cite.json", "compare/index.md",
+        "compare/cases.json", "assets/casebook/compare.js", "assets/casebook/explore-select.js",
     ):
         assert expected in docs, expected
     assert not any("gt-draft-case" in d for d in docs)  # drafts are left out
     built = out / "site"
     for page in ("countries/no/", "cases/no-tricky-values/", "bibliography/", "briefs/synthetic-brief/",
-                 "matrix/", "data/codebook/", "about/"):
+                 "matrix/", "data/codebook/", "about/", "compare/"):
         assert (built / page / "index.html").is_file(), page
 
 
@@ -150,6 +151,7 @@ def test_every_link_in_the_plain_build_resolves(exported: tuple[Path, Path]) -> 
             if re.match(r"^[a-z]+:|^#", href):
                 continue  # other sites
             target, _, fragment = href.partition("#")
+            target = target.partition("?")[0]  # "Compare with…" links to /compare/?cases=<slug>
             # Generated links are written from the site's root, the path of the fixture's site_url (rooted.py).
             assert not target.startswith("/") or target.startswith(ROOT), f"{path.relative_to(built)}: {href}"
             if target.startswith(ROOT):

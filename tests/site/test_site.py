@@ -177,7 +177,7 @@ def test_home_page_has_counts_newest_cases_and_entry_points(built: Path) -> None
     assert "A fixture site for tests." in home
     assert "4 cases from 3 countries" in home
     links = hrefs(home).article
-    for href in ("cases/", "countries/", "mechanisms/", "policy-areas/", "matrix/"):
+    for href in ("cases/", "countries/", "mechanisms/", "policy-areas/", "matrix/", "compare/"):
         assert href in links
     newest_part = home[home.index('id="newest-cases"'):]
     # Most recently updated first.
@@ -196,7 +196,8 @@ def test_every_link_resolves(built: Path) -> None:
             if href.startswith(("http://", "https://", "#", "mailto:")):
                 continue
             assert not href.lower().startswith("javascript:"), (url, href)
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), href.split("#")[0]))
+            # Without the query: "Compare with…" links to /compare/?cases=<slug>.
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(url), href.split("#")[0].split("?")[0]))
             resolved = out / target
             assert resolved.is_file() or (resolved / "index.html").is_file(), (url, href)
             checked += 1

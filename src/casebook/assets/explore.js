@@ -276,11 +276,19 @@
     els.results.replaceChildren.apply(els.results, found.map(function (c) {
       var names = (c.facets.country || []).map(function (code) { return countries[code] || code; }).join(", ");
       var period = c.start + "–" + (c.end === null ? "present" : c.end);
-      return el("li", { "class": "cb-ex__case" }, [
+      return el("li", { "class": "cb-ex__case", "data-slug": c.slug }, [
         el("h3", {}, [el("a", { href: new URL(c.url, root).href, text: c.title }), draftMark(c)]),
         el("p", { "class": "cb-ex__meta", text: names + " · " + period }),
         el("p", { "class": "cb-ex__summary", text: c.lede || c.summary }),
       ]);
+    }));
+    announce(found);
+  }
+
+  // For explore-select.js (ticking cases to compare, "Cite this selection"): the cases shown, after each update.
+  function announce(found) {
+    mount.dispatchEvent(new CustomEvent("cb-explore:update", {
+      detail: { cases: found, results: els.results, output: els.results.parentNode },
     }));
   }
 

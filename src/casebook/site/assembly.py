@@ -5,8 +5,9 @@ order they are added: the case, listing, country, mechanism, policy-area and mat
 the brief pages and the list of briefs (``briefpages.py``), each case's references and "cite this case",
 ``/bibliography/``, the default home page, the pages the nav needs when nothing else provides them, under
 ``mkdocs serve`` the problems of each broken case or brief at its URL (``problempages.py``), the readers' files
-(explorer, data files, feed; ``extras.py``), and the static API under ``/api/v1/`` with the page that documents
-it (``api.py``, ``apipage.py``). :meth:`Assembly.finish` puts what a page's
+(explorer, data files, feed; ``extras.py``), the static API under ``/api/v1/`` with the page that documents
+it (``api.py``, ``apipage.py``), and the comparison view (``compare.py``) with the data of the explorer's "Cite
+this selection" (``selection.py``). :meth:`Assembly.finish` puts what a page's
 Markdown only marks (the home page's sections, a hand-written list of briefs, the map) into that Markdown.
 
 The plugin wraps each page as an MkDocs file; the export writes each one to disk. A new page type is
@@ -30,9 +31,11 @@ from casebook.site.api import api_files
 from casebook.site.apipage import API_PAGE, api_page
 from casebook.site.briefpages import brief_site_pages, briefs_list_markdown, fill_briefs_index, published_or_all
 from casebook.site.builder import SiteBuilder
+from casebook.site.compare import COMPARE_PAGE, compare_files, compare_page
 from casebook.site.extras import generated_files, with_map
 from casebook.site.page import BRIEFS_INDEX, SitePage, default_home, fallback_pages, fill_home
 from casebook.site.problempages import problem_pages, with_problems
+from casebook.site.selection import CITE_URI, selection_json
 from casebook.site.urls import HOME, case_src
 
 
@@ -153,6 +156,11 @@ def assemble(
     done.files[API_PAGE] = api_page(catalogue.published, site_url=options.site_url,
                                     bibliography="data/bibliography.bib" in done.files)
     done.files.update(api_files(catalogue, directory_urls=options.directory_urls))
+    # The comparison view and "Cite this selection" (the explorer's downloads, from each case's "Cite this case").
+    done.pages.append(SitePage(COMPARE_PAGE, "Compare cases", compare_page(
+        catalogue.published, directory_urls=options.directory_urls, block=block), in_nav=True))
+    done.files.update(compare_files(catalogue, directory_urls=options.directory_urls))
+    done.files[CITE_URI] = selection_json(catalogue.published, catalogue.taxonomy, done.citations)
     return done
 
 

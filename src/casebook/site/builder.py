@@ -24,6 +24,7 @@ from casebook.site.page import SitePage
 from casebook.site.related import TermIndex, related_cases
 from casebook.site.urls import (
     CATALOGUE,
+    COMPARE,
     COUNTRIES,
     HOME,
     MATRIX,
@@ -68,7 +69,7 @@ class SiteBuilder:
         self.taxonomy: Taxonomy = catalogue.taxonomy
         self.cases = by_title(catalogue.cases if include_drafts else catalogue.published)
         self.countries = sorted({c for case in self.cases for c in case.countries}, key=self.country_sort_key)
-        known = {HOME, CATALOGUE, COUNTRIES, MECHANISMS, POLICY_AREAS, MATRIX}
+        known = {HOME, CATALOGUE, COUNTRIES, MECHANISMS, POLICY_AREAS, MATRIX, COMPARE}
         known |= {case_src(c.slug) for c in self.cases}
         known |= {country_src(c) for c in self.countries}
         known |= {mechanism_src(m) for m in self.taxonomy.mechanisms}
@@ -419,4 +420,5 @@ class SiteBuilder:
             "- [By coordination mechanism](mechanisms/index.md), with definitions\n"
             "- [By policy area](policy-areas/index.md)\n"
             "- [Compare countries and mechanisms](matrix.md) in one table\n"
+            "- [Compare cases side by side](compare/index.md), two to four at a time\n"
         )

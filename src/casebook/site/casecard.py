@@ -9,6 +9,7 @@ from casebook.core.eligibility import badges
 from casebook.core.escape import html_attr, html_text
 from casebook.core.model import Case, organisation_name
 from casebook.core.taxonomy import Taxonomy, country_name, term_label
+from casebook.site.compare import compare_href
 from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
 
 #: Turns the source path of a page into a link from the page being written.
@@ -50,10 +51,14 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     rows.append(facet("Type", [(case.type, None)]))
     rows.append(badge_row(case, taxonomy))
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
+    # Drafts are in no comparison: the view shows published cases only.
+    compare = "" if case.is_draft else (
+        f'<p class="cb-case-compare"><a href="{html_attr(compare_href(case.slug, link))}">Compare with…</a></p>\n'
+    )
     return (
         f'<h1 id="case-title">{html_text(case.title)}</h1>\n{draft}'
         f'<p class="cb-summary">{html_text(case.summary)}</p>\n'
-        f'<dl class="cb-card">{"".join(rows)}</dl>\n'
+        f'<dl class="cb-card">{"".join(rows)}</dl>\n{compare}'
     )
 
 

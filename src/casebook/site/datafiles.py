@@ -94,15 +94,25 @@ def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
     and so does every part of a cell that a spreadsheet splitting on ``;``, ``,`` or a tab would read as a cell
     (:func:`casebook.core.escape.csv_cell`).
     """
+    header, rows = csv_lines(cases, schema)
+    return header + "".join(rows.values())
+
+
+def csv_lines(cases: Iterable[Case], schema: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """``cases.csv`` in pieces: its header line, and each published case's line by slug, in slug order.
+
+    "Cite this selection" (``site/selection.py``) joins the header and some of the lines, so a selection's CSV
+    has exactly the lines ``cases.csv`` has for those cases.
+    """
     columns = csv_columns(schema)
-    lines = [_csv_line(columns)]
-    for case in sorted(cases, key=lambda c: c.slug):
-        if not case.is_draft:
-            lines.append(_csv_line(csv_row(case, columns)))
-    return "".join(lines)
+    rows = {
+        case.slug: csv_line(csv_row(case, columns))
+        for case in sorted(cases, key=lambda c: c.slug) if not case.is_draft
+    }
+    return csv_line(columns), rows
 
 
-def _csv_line(cells: list[str]) -> str:
+def csv_line(cells: list[str]) -> str:
     """One CSV record: a cell with a comma, a quote or a line break (``\\r`` too, which Python's ``csv`` module
     leaves bare when records end with ``\\n``) is quoted, its quotes doubled."""
     quoted = ['"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\r\n') else c for c in cells]

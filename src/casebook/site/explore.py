@@ -124,5 +124,8 @@ def explorer_page() -> str:
         '<a href="../mechanisms/">mechanisms</a> and <a href="../policy-areas/">policy areas</a>, '
         'or download the <a href="../data/">data</a>.</p></noscript>\n'
         "</div>\n"
+        # Ticking cases to compare, and "Cite this selection" (assets/explore-select.js, site/selection.py).
+        '<div id="cb-explore-select" class="cb-exsel" data-compare="../compare/" data-cite="cite.json" hidden></div>\n'
         '<script src="../assets/casebook/explore.js" defer></script>\n'
+        '<script src="../assets/casebook/explore-select.js" defer></script>\n'
     )

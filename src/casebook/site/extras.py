@@ -17,7 +17,7 @@ from casebook.site.worldmap import MAP_MARKER, case_counts, map_block
 
 #: Pages that are not indexed for full-text search (listings and tools, not content). The API's page repeats the
 #: codebook's field descriptions; ``/data/``, which is indexed, names and links it.
-UNINDEXED = ("explore/index.md", "data/codebook.md", "data/api.md", "404.md")
+UNINDEXED = ("explore/index.md", "compare/index.md", "data/codebook.md", "data/api.md", "404.md")
 
 
 def generated_files(

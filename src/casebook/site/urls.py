@@ -21,6 +21,7 @@ COUNTRIES = "countries/index.md"
 MECHANISMS = "mechanisms/index.md"
 POLICY_AREAS = "policy-areas/index.md"
 MATRIX = "matrix.md"
+COMPARE = "compare/index.md"
 
 
 def case_src(slug: str) -> str:
