@@ -352,7 +352,12 @@ def test_the_exported_site_compares_too(browser: Any, tmp_path: Path) -> None:
     assert casebook("export", "--out", str(out), cwd=site).returncode == 0
     result = build(out / "site-src")
     assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(out / "site-src/site")
+    # Served at the path of the fixture's site_url, where the export's generated links (from the root) lead.
+    root = tmp_path / "served"
+    root.mkdir()
+    (root / "casebook").symlink_to(out / "site-src" / "site", target_is_directory=True)
+    origin, shutdown = serve_directory(root)
+    base = origin + "casebook/"
     context = browser.new_context()
     try:
         page = watched(context, base)
