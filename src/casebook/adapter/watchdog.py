@@ -72,10 +72,10 @@ def _raise_in(thread_id: int, exception: type[BaseException]) -> bool:
 class PageWatchdog:
     """Fails a build whose current page has been worked on for more than ``limit`` seconds (``None``: never)."""
 
-    def __init__(self, limit: float | None, *, grace: float = GRACE_SECONDS,
+    def __init__(self, limit: float | None, *, grace: float | None = None,
                  abandon: Callable[[], None] | None = None) -> None:
         self.limit = limit if limit and limit > 0 else None
-        self.grace = grace
+        self.grace = GRACE_SECONDS if grace is None else grace
         #: Called before the process is ended (the worker processes are stopped).
         self.abandon = abandon
         self._cond = threading.Condition()
