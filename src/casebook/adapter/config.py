@@ -32,3 +32,5 @@ class CasebookConfig(base.Config):  # type: ignore[no-untyped-call]
     #: Processes that render pages beside MkDocs' own (see ``parallel.py``): unset for one per spare core
     #: on sites of 100 pages or more, 0 to render serially.
     workers = c.Optional(c.Type(int))
+    #: Seconds one page may take to render before the build fails naming its file (``watchdog.py``); 0: no limit.
+    page_timeout = c.Type((int, float), default=60)

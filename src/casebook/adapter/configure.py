@@ -4,7 +4,8 @@ Refused, each with the reason: Markdown extensions and plugins that let page tex
 templates, theme features that turn page text into HTML or load outside scripts (``site/csp.py``), a
 ``site_dir`` that overlaps the content, and an incomplete discussion setting. Adjusted: heading ids never
 take one the theme or the plugin uses, tables align by attribute (the sanitizer removes ``style``), the
-citation extension is added once, and the plugin's templates, stylesheets and scripts are put in place.
+citation extension and the linear-time link processors are added once, and the plugin's templates,
+stylesheets and scripts are put in place.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from casebook.adapter.state import BuildState
 from casebook.catalogue import Settings
 from casebook.citations.inline import CitationExtension, CitationState
 from casebook.core.ids import guarded_slugify
+from casebook.core.linearinline import LinearInlineExtension
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.site.community import Discussion, check_discussion
 from casebook.site.csp import unsafe_theme_settings
@@ -53,10 +55,12 @@ def configure(config: MkDocsConfig, options: CasebookConfig) -> BuildState:
     if "tables" in config.markdown_extensions:
         # Alignment as align="..." rather than style="...": the sanitizer removes every style attribute.
         config.mdx_configs.setdefault("tables", {}).setdefault("use_align_attribute", True)
-    # One citation extension per build; it gets the author-year labels once the bibliography is read.
+    # One citation extension per build; it gets the author-year labels once the bibliography is read. Then,
+    # last, the linear-time link processors in place of Python-Markdown's (core/linearinline.py).
     citations = CitationState()
-    config.markdown_extensions = [ext for ext in config.markdown_extensions if not isinstance(ext, CitationExtension)]
-    config.markdown_extensions.append(CitationExtension(citations))
+    config.markdown_extensions = [ext for ext in config.markdown_extensions
+                                  if not isinstance(ext, CitationExtension | LinearInlineExtension)]
+    config.markdown_extensions += [CitationExtension(citations), LinearInlineExtension()]
     settings.markdown = MarkdownSetup(
         tuple(e for e in config.markdown_extensions if isinstance(e, str)),
         {name: dict(values) for name, values in config.mdx_configs.items()},

@@ -31,6 +31,7 @@ from casebook.adapter.files import add_file, add_page, contributed_texts, is_con
 from casebook.adapter.navcache import install_nav_cache
 from casebook.adapter.pagefind import BackgroundIndex, run_pagefind
 from casebook.adapter.state import BuildState
+from casebook.adapter.watchdog import PageWatchdog
 from casebook.adapter.workers import TEMPLATE_EVENTS, BuildWorkers, PageHooks, alone_on
 from casebook.bibliography import UNCITED, references_markdown
 from casebook.catalogue import Catalogue, Settings, load_catalogue
@@ -60,6 +61,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.workers = BuildWorkers(hooks, None, serving=False, dirty=False)
         #: Under ``mkdocs serve``: the search index being built after the pages, while they are served.
         self.background: BackgroundIndex | None = None
+        #: Fails the build when one page takes longer than ``page_timeout`` (see watchdog.py).
+        self.watchdog = PageWatchdog(None)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Note whether this is ``mkdocs serve`` (drafts shown, search indexed in the background)."""
@@ -72,6 +75,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.workers.close()
         self.workers = BuildWorkers(self.workers.hooks, self.config.workers, serving=self.serving, dirty=self.dirty,
                                     engine_fits=engine_fits())
+        self.watchdog.close()
+        self.watchdog = PageWatchdog(self.config.page_timeout, abandon=self.workers.close)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -187,6 +192,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give a page its citation data, title, references, search markup and filled-in markers."""
+        self.watchdog.start(page)  # until on_page_content: the page's conversion, here or in a worker
         build = self.build
         src_uri = page.file.src_uri
         citation = build.assembly.citations.get(src_uri) if build.assembly else None
@@ -225,6 +231,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Sanitize a contributed page's HTML, then put the generated blocks back."""
+        self.watchdog.stop()
         done = self.workers.put_back(page, files)
         if done is not None:
             return done
@@ -248,6 +255,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         """Add "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html."""
+        self.watchdog.start(page)  # until on_post_page: the page in the theme's template
         prerendered = self.workers.prerendered_context(
             context, page, lambda own: self.on_page_context(own, page=page, config=config, nav=nav))
         if prerendered is not None:
@@ -262,6 +270,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Each page's Content-Security-Policy (not under ``mkdocs serve``: its live-reload script is inline)."""
+        self.watchdog.stop()
         self.workers.written(page)
         if self.serving:
             return output
@@ -275,6 +284,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Close the workers and build the search index (in the background under ``mkdocs serve``)."""
+        self.watchdog.close()
         self.workers.close()
         nav_key = self.build.nav_key
         if nav_key is not None:
@@ -292,6 +302,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_build_error(self, *, error: Exception) -> None:
         """Close the workers: a failed build leaves no process behind."""
+        self.watchdog.close()
         self.workers.close()
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -305,6 +316,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_shutdown(self) -> None:
         """Stop a background search index."""
+        self.watchdog.close()
         self._stop_background()
 
     def _stop_background(self) -> None:

@@ -23,10 +23,13 @@ from markdown import Extension, Markdown
 from markdown.inlinepatterns import InlineProcessor
 
 from casebook.core.escape import html_attr, html_text
+from casebook.core.linearinline import LinearInlineExtension
 
 #: A citation key: word characters with ``: . + / -`` inside (``traction-guatemala-mfr``, ``doe:2020.a``).
 KEY = r"\w(?:[\w:.+/-]*\w)?"
-_ITEM = re.compile(rf"\s*@({KEY})\s*(?:,\s*(.*?))?\s*", re.DOTALL)
+#: An item's start: ``@key`` and the white space around it. Matched, not searched, and never backtracking far:
+#: the rest (``, locator``) is read without a pattern, as ``\s*(?:,\s*(.*?))?\s*`` would, in linear time.
+_ITEM_HEAD = re.compile(rf"\s*@({KEY})\s*")
 #: The bracket of a citation: it opens with '@', holds no other bracket, and is not a link's text.
 CITATION = re.compile(r"\[(@[^\[\]]*)\](?![(\[])")
 BIBLIOGRAPHY_PAGE = "bibliography.md"
@@ -59,11 +62,13 @@ def _items(inner: str) -> list[tuple[str, str]] | None:
     """(key, locator) of each item of a citation's bracket content, or ``None`` if it is not a citation."""
     items = []
     for part in inner.split(";"):
-        match = _ITEM.fullmatch(part)
+        match = _ITEM_HEAD.match(part)
         if match is None:
             return None
-        key, locator = match.groups()
-        items.append((key, " ".join(locator.split()) if locator else ""))
+        rest = part[match.end():]
+        if rest and rest[0] != ",":
+            return None  # "@key" must end the item or be followed by a comma
+        items.append((match.group(1), " ".join(rest[1:].split())))
     return items
 
 
@@ -228,7 +233,7 @@ def render(text: str, labels: Mapping[str, str], page: str = "cases/x.md",
     state = CitationState()
     state.labels = labels
     state.page = page
-    md = Markdown(extensions=[*(extensions or []), CitationExtension(state)])
+    md = Markdown(extensions=[*(extensions or []), CitationExtension(state), LinearInlineExtension()])
     return str(md.convert(text))
 
 

@@ -18,6 +18,7 @@ from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from casebook.core.linearinline import LinearInlineExtension
 from casebook.core.markdownsetup import MarkdownSetup
 
 #: Admonition and details types (Material's, with their aliases), and the modifiers Material styles.
@@ -116,7 +117,8 @@ class _RecordingTypes(Treeprocessor):  # type: ignore[misc]
 
 
 def _parser(found: list[str], types: list[str], setup: MarkdownSetup) -> Any:
-    md = markdown.Markdown(extensions=list(setup.extensions), extension_configs=setup.configs)
+    # With the build's linear-time link processors: a body is parsed here as it will be, and in linear time.
+    md = markdown.Markdown(extensions=[*setup.extensions, LinearInlineExtension()], extension_configs=setup.configs)
     md.preprocessors.register(_RecordingBlockPreprocessor(md, found), "html_block", 20)
     md.inlinePatterns.register(_RecordingInlineProcessor(md, found), "html", 90)
     md.treeprocessors.register(_RecordingTypes(md, types), "casebook_types", 0)

@@ -38,6 +38,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from casebook.core.escape import html_block_attr, html_block_text, markdown_entities
+from casebook.core.linearinline import LinearInlineExtension
 from casebook.site.sanitize import sanitize_html
 from casebook.site.urls import page_url, relative_url
 
@@ -106,7 +107,7 @@ class BodyRenderer:
     def __init__(self, extensions: list[str], configs: dict[str, dict[str, Any]], known: Container[str], *,
                  directory_urls: bool = True) -> None:
         links = _LinksExtension()
-        self.md = markdown.Markdown(extensions=[*extensions, links], extension_configs=configs)
+        self.md = markdown.Markdown(extensions=[*extensions, links, LinearInlineExtension()], extension_configs=configs)
         assert links.processor is not None
         self.links = links.processor
         self.links.known = known

@@ -1,0 +1,227 @@
+"""The linear-time link processors (``core/linearinline.py``, ``core/brackets.py``): Python-Markdown's output,
+in time linear in the paragraph.
+
+Two properties, each on generated input (derandomized, so every run explores the same examples):
+
+- the HTML is Python-Markdown's own, character for character, for bracket soup of every kind (links, images,
+  references, footnotes, citations, quotes and parentheses in destinations, escapes, code spans);
+- the time per byte stays flat from 32 KB to 256 KB of pathological brackets (unmatched ``[``, ``![``, ``[^``,
+  ``[@``, ``](``, ``][``, nested in each other or closed as deep as they open). Python-Markdown's own
+  processors take over a minute on 32 KB of ``[``: their time per byte grows with the size.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
+
+from casebook.citations.inline import CitationExtension, CitationState, parse_citation
+from casebook.core.frontmatter import read_document
+from casebook.core.linearinline import REPLACEMENTS, LinearInlineExtension, install_linear_inline
+from casebook.core.markdownsetup import read_markdown_setup
+from casebook.core.taxonomy import load_taxonomy
+from casebook.core.validate import validate_document
+from support import REPO
+
+SETUP = read_markdown_setup(REPO)
+TAXONOMY, _ = load_taxonomy(REPO / "taxonomy")
+
+
+def converter(linear: bool = True) -> markdown.Markdown:
+    """A parser as the build makes one: the site's extensions, the citation extension, the linear processors."""
+    state = CitationState()
+    state.labels = {"k": "Kay 2020", "doe:2020.a": "Doe 2020"}
+    extensions: list[Any] = [*SETUP.extensions, CitationExtension(state)]
+    if linear:
+        extensions.append(LinearInlineExtension())
+    return markdown.Markdown(extensions=extensions, extension_configs=SETUP.configs)
+
+
+def convert(text: str, linear: bool = True) -> str:
+    return str(converter(linear).convert(text))
+
+
+def fuzz(examples: int) -> settings:
+    return settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# --- The same output as Python-Markdown ---------------------------------------------------------------------
+
+#: Pieces of bracket soup: every opener and closer the processors look at, quotes and parentheses of
+#: destinations and titles, escapes and code spans (which take brackets out), definitions of references and notes.
+TOKENS = [
+    "[", "]", "(", ")", "![", "[^", "[@", "](", "][", "'", '"', " ", "  ", "x", "!", "^", "@", "<", ">", "\\", "`",
+    "\n", "\n\n", "[x]", "[x][]", "[^1]", "[^a b]", "[@k]", "[@k, p. 3]", "[@doe:2020.a]", "(<u>)", "' )", '" )',
+    ") ", "`x`", "\\[", "\\]", "[x]: /u 'T'\n\n", "[^1]: a note\n\n", "[^a b]: n\n\n", "*", "_", "&amp;",
+]
+
+
+@fuzz(600)
+@given(st.lists(st.sampled_from(TOKENS), max_size=60))
+def test_the_html_is_python_markdowns_for_any_bracket_soup(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    assert convert(text) == convert(text, linear=False)
+
+
+#: The loop ``getLink`` runs on a destination, by its states: balanced parentheses, a title in either quote that
+#: closes, one that never does (the link then ends where as many parentheses as were open have gone by), the
+#: other quote opening a second title, spaces before the ``)``.
+DESTINATION = ["[a](", "![a](", "(", ")", "'", '"', " ", "x", "<", ">", "\n", "[", "]"]
+
+
+@fuzz(600)
+@given(st.lists(st.sampled_from(DESTINATION), max_size=40))
+def test_destinations_and_titles_end_where_python_markdown_ends_them(tokens: list[str]) -> None:
+    text = "".join(tokens)
+    assert convert(text) == convert(text, linear=False)
+
+
+@pytest.mark.parametrize("text", [
+    "[a](' ( x y z",  # Python-Markdown's own odd answer: the link ends at -1, swallowing all but the last character
+    "[a](b \"t) z",
+    "[](' [](' [](' end",
+    "[a](b 'x' \"y\" ) c) d",
+    "[^a [^b]\n\n[^b]: n",  # the footnote pattern goes on after the "]" it reached, past the "[^b"
+    "[[[[a]]]](x)[x]\n\n[x]: /u",
+    "[x][y] [y]\n\n[y]: /y",
+    "![[a](b)](c)",
+])
+def test_odd_corners_are_python_markdowns(text: str) -> None:
+    assert convert(text) == convert(text, linear=False)
+
+
+def test_only_python_markdowns_own_processors_are_replaced_in_their_places() -> None:
+    plain, linear = converter(linear=False), converter()
+    names = [item.name for item in sorted(plain.inlinePatterns._priority, key=lambda i: -i.priority)]
+    assert [item.name for item in sorted(linear.inlinePatterns._priority, key=lambda i: -i.priority)] == names
+    # The order among equal priorities shows in the output ('footnote' and the citations share 175).
+    assert [type(p).__name__ for p in plain.inlinePatterns].index("FootnoteInlineProcessor") < \
+        [type(p).__name__ for p in plain.inlinePatterns].index("CitationProcessor")
+    assert [type(p).__name__ for p in linear.inlinePatterns].index("LinearFootnoteInlineProcessor") < \
+        [type(p).__name__ for p in linear.inlinePatterns].index("CitationProcessor")
+    for name, _, _, replacement, priority in REPLACEMENTS:
+        assert type(linear.inlinePatterns[name]) is replacement
+        assert next(i.priority for i in linear.inlinePatterns._priority if i.name == name) == priority
+
+    # An extension's own processor under one of those names is left as it is.
+    class Own(LinkInlineProcessor):  # type: ignore[misc]
+        pass
+
+    md = markdown.Markdown()
+    own = Own(r"\[", md)
+    md.inlinePatterns.register(own, "link", 160)
+    md.inlinePatterns.register(LinkInlineProcessor(r"\[(?=x)", md), "reference", 170)  # not the upstream pattern
+    assert "link" not in install_linear_inline(md)
+    assert md.inlinePatterns["link"] is own
+    assert type(md.inlinePatterns["reference"]) is LinkInlineProcessor
+    # Without the footnotes extension there is no footnote processor to replace.
+    assert "footnote" not in install_linear_inline(markdown.Markdown())
+
+
+def test_the_build_the_validator_and_the_export_parse_with_the_linear_processors() -> None:
+    from casebook.core.markup import inspect_body
+    from casebook.export.body import BodyRenderer
+
+    renderer = BodyRenderer(list(SETUP.extensions), SETUP.configs, set())
+    assert isinstance(renderer.md.inlinePatterns["link"], type(converter().inlinePatterns["link"]))
+    # The validator parses a body with "![" in it; 200 KB of them would take Python-Markdown over ten minutes.
+    start = time.process_time()
+    assert inspect_body("![" * 100_000).raw_html == []
+    assert time.process_time() - start < 10
+
+
+# --- Time linear in the size ----------------------------------------------------------------------------------
+
+#: The issue's families: unmatched openers of every kind, and "x" so that some are apart.
+OPENERS = ["[", "![", "[^", "[@", "](", "][", "x"]
+SMALL, LARGE = 32_000, 256_000
+
+
+def pathological(unit: list[str], closed: bool, size: int) -> str:
+    """``unit`` repeated to ``size`` bytes; if ``closed``, the second half closes brackets as deep as they opened."""
+    text = "".join(unit)
+    if not closed:
+        return (text * (size // len(text) + 1))[:size]
+    half = (text * (size // 2 // len(text) + 1))[:size // 2]
+    return half + "]" * (size - len(half))
+
+
+def cpu_seconds(work: Any, *args: Any) -> float:
+    """The best of two runs, in CPU time of this process (a shared machine's load moves wall time around)."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.process_time()
+        work(*args)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def case_file(body: str) -> bytes:
+    return (
+        '---\ntitle: "Pathological (synthetic)"\nsummary: "Synthetic."\ntype: "profile"\nstatus: "published"\n'
+        'countries: ["MX"]\npolicy_areas: ["health"]\nmechanisms: ["one-stop-shop"]\nperiod:\n  start: 2001\n'
+        f'authors: ["Test"]\n---\n\n{body}\n'
+    ).encode()
+
+
+def rendering_and_validation(body: str) -> None:
+    converter().convert(body)
+    doc = read_document(case_file(body), "cases/pathological.md")
+    validate_document(doc, "pathological", TAXONOMY, SETUP)
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(OPENERS), min_size=1, max_size=8).filter(lambda u: set(u) != {"x"}), st.booleans())
+def test_time_per_byte_stays_flat_as_pathological_bodies_grow(unit: list[str], closed: bool) -> None:
+    small = cpu_seconds(rendering_and_validation, pathological(unit, closed, SMALL)) / SMALL
+    large = cpu_seconds(rendering_and_validation, pathological(unit, closed, LARGE)) / LARGE
+    # Linear: the same per byte (cache effects aside). Quadratic: eight times as much at eight times the size.
+    assert large <= 2.5 * small + 0.2e-6, (unit, closed, small * 1e6, large * 1e6)
+
+
+# --- Citations --------------------------------------------------------------------------------------------------
+
+OLD_ITEM = re.compile(r"\s*@(\w(?:[\w:.+/-]*\w)?)\s*(?:,\s*(.*?))?\s*", re.DOTALL)
+
+
+def parse_with_the_old_pattern(inner: str) -> list[tuple[str, str]] | None:
+    """How a citation's items were read before: one pattern, whose locator part backtracks on white space."""
+    items = []
+    for part in inner.split(";"):
+        match = OLD_ITEM.fullmatch(part)
+        if match is None:
+            return None
+        key, locator = match.groups()
+        items.append((key, " ".join(locator.split()) if locator else ""))
+    return items
+
+
+@fuzz(2000)
+@given(st.text(alphabet="@@,;  \t\n.:+/-_aZ9é\u00a0!", max_size=24))
+def test_citation_items_are_read_as_before(inner: str) -> None:
+    items = parse_citation(inner)
+    assert (None if items is None else [(i.key, i.locator) for i in items]) == parse_with_the_old_pattern(inner)
+
+
+def test_a_citation_with_a_long_locator_is_read_in_linear_time() -> None:
+    # The old pattern took 7 s for 40,000 spaces, and four times as long for twice as many.
+    def parse(size: int) -> None:
+        assert parse_citation("@k, p." + " " * size + "3") == parse_citation("@k, p. 3")
+
+    small, large = cpu_seconds(parse, SMALL) / SMALL, cpu_seconds(parse, LARGE) / LARGE
+    assert large <= 2.5 * small + 0.05e-6
+
+
+def test_every_replacement_is_a_subclass_of_the_processor_it_replaces() -> None:
+    # Every replacement subclasses the processor it replaces: code that checks isinstance() still sees it.
+    for _, upstream, _, replacement, _ in REPLACEMENTS:
+        assert issubclass(replacement, upstream) and issubclass(replacement, InlineProcessor)
