@@ -21,8 +21,9 @@ usual way; the result is byte-for-byte the same either way (tested).
 Workers are used where forking exists (Linux, macOS; not Windows) and no other plugin has a hook on
 pages (it would run in a worker, unseen). Under ``mkdocs serve`` a rebuild forks beside the server's
 threads: a worker touches nothing those threads may hold (it logs into a list, sends through its own
-queue and leaves with ``os._exit``), and one that sends nothing for a minute is stopped and its page
-rendered by the main process.
+queue and leaves with ``os._exit``), and one that sends nothing for a minute (or the plugin's
+``page_timeout``, if shorter) is stopped and its page rendered by the main process, where the build
+watchdog (``watchdog.py``) times it.
 """
 
 from __future__ import annotations
@@ -112,8 +113,12 @@ class RenderPool:
     worker failed: the caller then renders the page itself).
     """
 
-    def __init__(self, keys: Sequence[str], render: Callable[[str], Any], workers: int) -> None:
+    def __init__(self, keys: Sequence[str], render: Callable[[str], Any], workers: int,
+                 stall_at_most: float | None = None) -> None:
         self.keys = list(keys)
+        #: How long the main process waits without hearing from any worker before it gives up on them:
+        #: ``STALL_SECONDS``, or less if the caller says so.
+        self.stall_seconds = min(STALL_SECONDS, stall_at_most) if stall_at_most else STALL_SECONDS
         self.index = {key: i for i, key in enumerate(self.keys)}
         context = multiprocessing.get_context("fork")
         self.claims = context.Array("i", len(self.keys), lock=True)
@@ -176,7 +181,7 @@ class RenderPool:
     def result(self, key: str) -> tuple[list[logging.LogRecord], Any] | None:
         """The worker's log records and result for ``key``; ``None`` if no worker could render it.
 
-        If the worker that claimed ``key`` died, or no worker sent anything for ``STALL_SECONDS`` (stuck),
+        If the worker that claimed ``key`` died, or no worker sent anything for ``stall_seconds`` (stuck),
         the caller renders the page itself (after a stall, every worker is stopped).
         """
         waited = 0.0
@@ -189,7 +194,7 @@ class RenderPool:
                 if not alive:
                     return None
                 waited += POLL_SECONDS
-                if waited >= STALL_SECONDS:
+                if waited >= self.stall_seconds:
                     self._terminate()
                     return None
                 continue

@@ -74,7 +74,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self.build = configure(config, self.config)
         self.workers.close()
         self.workers = BuildWorkers(self.workers.hooks, self.config.workers, serving=self.serving, dirty=self.dirty,
-                                    engine_fits=engine_fits())
+                                    engine_fits=engine_fits(), page_timeout=self.config.page_timeout)
         self.watchdog.close()
         self.watchdog = PageWatchdog(self.config.page_timeout, abandon=self.workers.close)
         return config
@@ -192,7 +192,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give a page its citation data, title, references, search markup and filled-in markers."""
-        self.watchdog.start(page)  # until on_page_content: the page's conversion, here or in a worker
         build = self.build
         src_uri = page.file.src_uri
         citation = build.assembly.citations.get(src_uri) if build.assembly else None
@@ -201,6 +200,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             page.casebook_citation = citation  # type: ignore[attr-defined]
         if self.workers.taken(page):
             return ""  # a worker has rendered the page: MkDocs converts an empty text, on_page_content puts it back
+        self.watchdog.start(page)  # until on_page_content: the page's conversion in this process
         build.citations.page = src_uri  # citation links are relative to the page
         bibliography = files.get_file_from_path(BIBLIOGRAPHY_PAGE)
         build.citations.bibliography_url = \
@@ -255,11 +255,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
         """Add "Suggest an edit" and the discussion place, rendered by templates/partials/comments.html."""
-        self.watchdog.start(page)  # until on_post_page: the page in the theme's template
         prerendered = self.workers.prerendered_context(
             context, page, lambda own: self.on_page_context(own, page=page, config=config, nav=nav))
         if prerendered is not None:
             return prerendered  # type: ignore[no-any-return]
+        self.watchdog.start(page)  # until on_post_page: the page in the theme's template, in this process
         src_uri = page.file.src_uri
         context["casebook_community"] = community_context(  # type: ignore[typeddict-unknown-key]
             src_uri, title=self.build.titles.get(src_uri, str(page.title or "")), edit_url=page.edit_url,

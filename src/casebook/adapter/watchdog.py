@@ -4,9 +4,15 @@ Rendering is linear in the size of a page (``core/linearinline.py``), but a page
 nobody has measured yet, and a build that hangs names nothing: the pull-request job dies at its timeout and
 ``mkdocs serve`` stops answering. So the plugin tells a :class:`PageWatchdog` when a page's work starts and
 ends, in the thread that runs the build (MkDocs builds in its main thread, under ``mkdocs serve`` too): from
-``on_page_markdown`` to ``on_page_content`` (the page turned into HTML, by MkDocs or by a worker process the
-main thread then waits for) and from ``on_page_context`` to ``on_post_page`` (the page put into the theme's
-template). One thread of the watchdog's own waits for each page's deadline.
+``on_page_markdown`` to ``on_page_content`` (the page turned into HTML) and from ``on_page_context`` to
+``on_post_page`` (the page put into the theme's template). One thread of the watchdog's own waits for each
+page's deadline.
+
+A page a worker process renders (``parallel.py``) is not timed while the main process waits for it: the main
+process gives up on workers that have sent nothing for ``page_timeout`` seconds and renders the page itself,
+under the watchdog. A slow page is then named after at most twice ``page_timeout``, and a worker stuck for
+another reason (one that deadlocked after forking beside ``mkdocs serve``'s threads) never gets an innocent
+page named.
 
 When a page passes its deadline, the watchdog raises :class:`PageTimeout` in the build's thread, with the
 message ``FILE:1: E501 ...`` naming the page's source file. MkDocs treats it as any plugin error: the build
@@ -48,16 +54,18 @@ class PageTimeout(PluginError):
     """A page took longer than the plugin's ``page_timeout``; the message names its source file."""
 
 
-def page_source(page: Any) -> str:
-    """The file a page is made from, as ``casebook validate`` names files (``cases/x.md``, ``docs/about.md``)."""
+def page_source(page: Any) -> tuple[str, bool]:
+    """The file a page is made from, as ``casebook validate`` names files (``cases/x.md``, ``docs/about.md``),
+    and whether the page is one the plugin generates from the catalogue (named by its path in the site then)."""
     file = page.file
-    return str(file.edit_uri or f"{file.src_uri} (a page the plugin generates)")
+    return (str(file.edit_uri), False) if file.edit_uri else (str(file.src_uri), True)
 
 
-def timeout_problem(source: str, limit: float) -> Problem:
+def timeout_problem(source: str, limit: float, generated: bool = False) -> Problem:
+    which = "this page (one the plugin generates from the catalogue)" if generated else "this page"
     return error(
         source, 1, PAGE_TIMEOUT,
-        f"this page took longer than {limit:g} s to render (the casebook plugin's page_timeout), so the build "
+        f"{which} took longer than {limit:g} s to render (the casebook plugin's page_timeout), so the build "
         "was stopped; look for what makes it slow (a very long paragraph, a table or list of thousands of rows), "
         "or raise page_timeout in mkdocs.yml",
     )
@@ -79,8 +87,9 @@ class PageWatchdog:
         #: Called before the process is ended (the worker processes are stopped).
         self.abandon = abandon
         self._cond = threading.Condition()
-        #: The page being worked on: (its number, its source, the build's thread, its deadline).
-        self._current: tuple[int, str, int, float] | None = None
+        #: The page being worked on: (its number, its source and whether it is generated, the build's thread,
+        #: its deadline).
+        self._current: tuple[int, tuple[str, bool], int, float] | None = None
         self._count = 0
         self._closed = False
         self._thread: threading.Thread | None = None
@@ -132,11 +141,11 @@ class PageWatchdog:
                     continue
                 self._fire(current)
 
-    def _fire(self, current: tuple[int, str, int, float]) -> None:
+    def _fire(self, current: tuple[int, tuple[str, bool], int, float]) -> None:
         """Stop the build stuck on the current page (the condition's lock is held)."""
-        number, source, thread_id, _ = current
+        number, (source, generated), thread_id, _ = current
         assert self.limit is not None
-        problem = timeout_problem(source, self.limit)
+        problem = timeout_problem(source, self.limit, generated)
         message = problem.format_text()
         if os.environ.get(ANNOTATIONS_ENV, "").lower() == "github":
             sys.stdout.write(format_github(problem) + "\n")

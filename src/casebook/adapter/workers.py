@@ -119,8 +119,12 @@ class BuildWorkers:
     """The worker processes of one build, which run ``hooks``; none unless ``engine_fits`` (``engine.py``)."""
 
     def __init__(self, hooks: PageHooks, setting: int | None, *, serving: bool, dirty: bool,
-                 engine_fits: bool = False) -> None:
+                 engine_fits: bool = False, page_timeout: float = 0) -> None:
         self.hooks = hooks
+        #: Workers silent for longer than one page may take (``page_timeout``) are given up on, and the main
+        #: process renders their pages, under the watchdog (``watchdog.py``): a slow page is then named, and a
+        #: stuck worker costs no more than that.
+        self.page_timeout = page_timeout if page_timeout > 0 else None
         self.setting = setting
         self.serving = serving
         self.dirty = dirty
@@ -179,7 +183,8 @@ class BuildWorkers:
         self.nav = nav
         pages = [file.src_uri for file in files.documentation_pages()]
         if self.size(len(pages)) and self.may_take_over(config, PAGE_EVENTS):
-            self.pool = RenderPool(pages, lambda src_uri: self._render(src_uri, config, files), self.count)
+            self.pool = RenderPool(pages, lambda src_uri: self._render(src_uri, config, files), self.count,
+                                   self.page_timeout)
 
     def _render(self, src_uri: str, config: MkDocsConfig, files: Files) -> Rendered:
         """In a worker: what MkDocs' ``_populate_page`` does for one page, with the plugin's hooks."""
@@ -230,7 +235,8 @@ class BuildWorkers:
 
         def write(src_uri: str) -> str:
             return self._fill_template(src_uri, config, files, doc_files, env)
-        self.template_pool = RenderPool([page.file.src_uri for page in self.write_order], write, self.count)
+        self.template_pool = RenderPool([page.file.src_uri for page in self.write_order], write, self.count,
+                                        self.page_timeout)
         self._claim_next(-1)
 
     def _fill_template(self, src_uri: str, config: MkDocsConfig, files: Files, doc_files: Any, env: Any) -> str:

@@ -1,13 +1,17 @@
-"""The linear-time link processors (``core/linearinline.py``, ``core/brackets.py``): Python-Markdown's output,
-in time linear in the paragraph.
+"""Rendering and validation in time linear in the size of a body.
 
-Two properties, each on generated input (derandomized, so every run explores the same examples):
+The linear-time link processors (``core/linearinline.py``, ``core/brackets.py``) are checked for two
+properties, each on generated input (derandomized, so every run explores the same examples):
 
 - the HTML is Python-Markdown's own, character for character, for bracket soup of every kind (links, images,
   references, footnotes, citations, quotes and parentheses in destinations, escapes, code spans);
-- the time per byte stays flat from 32 KB to 256 KB of pathological brackets (unmatched ``[``, ``![``, ``[^``,
-  ``[@``, ``](``, ``][``, nested in each other or closed as deep as they open). Python-Markdown's own
-  processors take over a minute on 32 KB of ``[``: their time per byte grows with the size.
+- the time per byte of rendering and validating stays flat from 32 KB to 256 KB of pathological brackets
+  (unmatched ``[``, ``![``, ``[^``, ``[@``, ``](``, ``][``, nested in each other or closed as deep as they
+  open). Python-Markdown's own processors take over a minute on 32 KB of ``[``: their time per byte grows
+  with the size.
+
+Two other paths that grew faster than the body are checked against what they did before: a citation's items
+(its locator was read by a backtracking pattern) and the lines of the raw HTML the validator reports.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from hypothesis import strategies as st
 from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 
 from casebook.citations.inline import CitationExtension, CitationState, parse_citation
+from casebook.core import markup
 from casebook.core.frontmatter import read_document
 from casebook.core.linearinline import REPLACEMENTS, LinearInlineExtension, install_linear_inline
 from casebook.core.markdownsetup import read_markdown_setup
@@ -225,3 +230,51 @@ def test_every_replacement_is_a_subclass_of_the_processor_it_replaces() -> None:
     # Every replacement subclasses the processor it replaces: code that checks isinstance() still sees it.
     for _, upstream, _, replacement, _ in REPLACEMENTS:
         assert issubclass(replacement, upstream) and issubclass(replacement, InlineProcessor)
+
+
+# --- The lines of raw HTML -------------------------------------------------------------------------------------
+
+
+def locate_from_the_top(body: str, fragments: list[str]) -> list[tuple[int, str]]:
+    """How the validator found each fragment's line before: a search from the top of the body for each one."""
+    lines = body.split("\n")
+    fenced = markup._fenced_lines(lines)
+    used: set[tuple[int, int]] = set()
+    found = []
+    for fragment in fragments:
+        needle = fragment.strip().split("\n", 1)[0].strip()
+        line_number = 1
+        for index, line in enumerate(lines):
+            if index in fenced:
+                continue
+            column = line.find(needle)
+            while column != -1 and ((index, column) in used or line.count("`", 0, column) % 2):
+                column = line.find(needle, column + 1)
+            if column != -1:
+                used.add((index, column))
+                line_number = index + 1
+                break
+        found.append((line_number, fragment))
+    return sorted(found, key=lambda item: item[0])
+
+
+HTML_PIECES = ["<b>", "</b>", "<b", "<i>", "x", " ", "`", "``", "\n", "\n```\n", "\n~~~\n", "<b><b>", "bb"]
+
+
+@fuzz(500)
+@given(st.lists(st.sampled_from(HTML_PIECES), max_size=40).map("".join),
+       st.lists(st.sampled_from(["<b>", "</b>", "<i>", "<b", "b", " <b> "]), max_size=12))
+def test_raw_html_lines_are_found_as_before(body: str, fragments: list[str]) -> None:
+    located = [(r.line, r.fragment) for r in markup._locate(body, fragments)]
+    assert located == locate_from_the_top(body, fragments)
+
+
+def test_the_lines_of_many_raw_html_tags_are_found_in_linear_time() -> None:
+    # The validator's search for the lines of 128 KB of "<b>x</b> " took 33 s: each tag was searched for from the
+    # top. (Python-Markdown's own parse of such a body, which finds the tags, is not linear: see README.md.)
+    def locate(size: int) -> None:
+        body = ("<b>x</b> `<b>` " * (size // 15 + 1))[:size]
+        markup._locate(body, ["<b>", "</b>"] * (size // 15))
+
+    small, large = cpu_seconds(locate, SMALL) / SMALL, cpu_seconds(locate, LARGE) / LARGE
+    assert large <= 2.5 * small + 0.2e-6
