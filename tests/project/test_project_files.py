@@ -591,16 +591,18 @@ def _held_port() -> tuple[socket.socket, int]:
 def test_make_serve_takes_a_port_and_a_taken_port_gives_one_line() -> None:
     # '-o .venv/.installed': never reinstall the environment the suite runs in.
     make = ["make", "-o", ".venv/.installed"]
-    dry = subprocess.run([*make, "-n", "serve", "PORT=8001"], cwd=REPO, capture_output=True, text=True)
+    # As a user runs it, not as a sub-make of 'make test' (which would print "make[1]: Entering directory").
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    dry = subprocess.run([*make, "-n", "serve", "PORT=8001"], cwd=REPO, capture_output=True, text=True, env=env)
     assert dry.returncode == 0, dry.stderr
     assert re.search(r"mkdocs serve --dev-addr '127\.0\.0\.1:8001'$", dry.stdout, re.M)
     assert re.search(r"scripts/check_port\.py '8001'$", dry.stdout, re.M)
-    default = subprocess.run([*make, "-n", "serve"], cwd=REPO, capture_output=True, text=True)
+    default = subprocess.run([*make, "-n", "serve"], cwd=REPO, capture_output=True, text=True, env=env)
     assert "--dev-addr '127.0.0.1:8000'" in default.stdout
     holder, port = _held_port()
     with holder:
         taken = subprocess.run([*make, "serve", f"PORT={port}"], cwd=REPO, capture_output=True, text=True,
-                               timeout=120)
+                               timeout=120, env=env)
     assert taken.returncode != 0 and taken.stdout == ""
     ours = [line for line in taken.stderr.splitlines() if not line.startswith("make: ***")]
     assert ours == [f"make serve: port {port} on 127.0.0.1 is in use (another 'make serve' or 'mkdocs serve'?): "

@@ -10,7 +10,7 @@ instead (each paragraph's brackets are paired once) and that skip, in one step, 
 cannot start a link.
 
 The output is Python-Markdown's, character for character, for any input: every answer of the scans is
-reproduced, including the odd ones (``tests/core/test_linearinline.py`` compares both on generated
+reproduced, including the odd ones (``tests/core/test_linear_time.py`` compares both on generated
 input). Only processors that are exactly Python-Markdown's, with its patterns, are replaced; an
 extension that brings its own keeps it.
 
