@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from casebook.bibliography import Bibliography, check_citations, load_bibliography
-from casebook.citations.inline import Citation, scan_citations
+from casebook.citations.inline import Citation, CitationExtension, scan_citations
 from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
 from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
@@ -64,6 +64,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     A given path inside the briefs folder is checked as a brief, any other as a case.
     """
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir, settings.root)
+    # Bodies are parsed as the build parses them: with its citation processor after the site's extensions.
+    setup = settings.markdown if settings.markdown.added else replace(settings.markdown, added=(CitationExtension(),))
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
     brief_targets: list[tuple[Path, str]] = []
@@ -90,7 +92,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, setup)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -98,7 +100,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             # Briefs are checked against every case, even when only some files were named.
             case_files, _ = discover(settings.root, settings.cases_dir)
             known, _ = _load_cases(
-                [(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy, setup=settings.markdown
+                [(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy, setup=setup
             )
         else:
             known = catalogue.cases
@@ -106,7 +108,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
         case_slugs = {f.stem for f in case_files}
         for path, display in brief_targets:
             doc = read_case_file(path, display)
-            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, settings.markdown)
+            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, setup)
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)
