@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from casebook.bibliography import UNCITED, Bibliography, check_citations, load_bibliography
-from casebook.citations.inline import Citation, scan_citations
+from casebook.citations.inline import Citation, CitationExtension, scan_citations
 from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
 from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
@@ -88,6 +88,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     as a case.
     """
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir, settings.root)
+    # Bodies are parsed as the build parses them: with its citation processor after the site's extensions.
+    setup = settings.markdown if settings.markdown.added else replace(settings.markdown, added=(CitationExtension(),))
     catalogue = Catalogue(settings=settings, taxonomy=taxonomy)
     targets: list[tuple[Path, str]] = []
     brief_targets: list[tuple[Path, str]] = []
@@ -118,7 +120,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt, settings.markdown, catalogue.draft_files)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, setup, catalogue.draft_files)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -126,7 +128,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             # Briefs are checked against every case, even when only some files were named.
             case_files, _ = discover(settings.root, settings.cases_dir)
             known, _ = _load_cases(
-                [(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy, setup=settings.markdown
+                [(f, f"{settings.cases_dir}/{f.name}") for f in case_files], taxonomy, setup=setup
             )
         else:
             known = catalogue.cases
@@ -136,7 +138,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             doc = read_case_file(path, display)
             if doc.meta.get("status") == "draft":
                 catalogue.draft_files.add(display)
-            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, settings.markdown)
+            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, setup)
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)

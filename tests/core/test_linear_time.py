@@ -11,7 +11,8 @@ properties, each on generated input (derandomized, so every run explores the sam
   with the size.
 
 Two other paths that grew faster than the body are checked against what they did before: a citation's items
-(its locator was read by a backtracking pattern) and the lines of the raw HTML the validator reports.
+(its locator was read by a backtracking pattern) and the lines of the raw HTML the validator reports. What stays
+quadratic is Python-Markdown's own loop over a paragraph's elements: a body too dense for it is refused (E122).
 """
 
 from __future__ import annotations
@@ -171,7 +172,8 @@ def cpu_seconds(work: Any, *args: Any) -> float:
 
 def case_file(body: str) -> bytes:
     return (
-        '---\ntitle: "Pathological (synthetic)"\nsummary: "Synthetic."\ntype: "profile"\nstatus: "published"\n'
+        '---\ntitle: "Pathological (synthetic)"\nsummary: "Synthetic case for timing tests."\ntype: "profile"\n'
+        'status: "published"\n'
         'countries: ["MX"]\npolicy_areas: ["health"]\nmechanisms: ["one-stop-shop"]\nperiod:\n  start: 2001\n'
         f'authors: ["Test"]\n---\n\n{body}\n'
     ).encode()
@@ -278,3 +280,41 @@ def test_the_lines_of_many_raw_html_tags_are_found_in_linear_time() -> None:
 
     small, large = cpu_seconds(locate, SMALL) / SMALL, cpu_seconds(locate, LARGE) / LARGE
     assert large <= 2.5 * small + 0.2e-6
+
+
+# --- Paragraphs too dense for Python-Markdown's own loop ------------------------------------------------------
+
+
+@pytest.mark.parametrize("unit", ["*a* ", "[@k] ", "<b>x</b> ", "\\*", "[a](b) "])
+def test_a_body_too_dense_to_render_is_refused_before_rendering_naming_its_paragraph(unit: str) -> None:
+    # A paragraph of n characters holding k elements costs Python-Markdown about n × k: 1 MB of "*a* " takes
+    # minutes, 1 MB of "[@k] " over a minute and a half. The validator stops counting at its budget.
+    from dataclasses import replace
+
+    from casebook.citations.inline import CitationExtension
+
+    body = "An ordinary first paragraph.\n\n" + (unit * 1_000_000)[:990_000]
+    doc = read_document(case_file(body), "cases/dense.md")
+    start = time.process_time()
+    _, problems = validate_document(doc, "dense", TAXONOMY, replace(SETUP, added=(CitationExtension(),)))
+    assert time.process_time() - start < 20
+    dense = [p for p in problems if p.code == "E122"]
+    assert len(dense) == 1 and dense[0].is_error
+    # The body is a blank line, the first paragraph, a blank line, then the dense paragraph (and its newline).
+    assert dense[0].format_text().startswith(f"cases/dense.md:{doc.body_line + 3}: E122 this text would take minutes")
+    assert "990,001 characters" in dense[0].message
+
+
+@pytest.mark.parametrize("unit", ["[", "[![[^[@](][", "x "])
+def test_bodies_the_linear_processors_render_fast_are_not_refused(unit: str) -> None:
+    body = (unit * 1_000_000)[:990_000]
+    _, problems = validate_document(read_document(case_file(body), "cases/x.md"), "x", TAXONOMY, SETUP)
+    assert "E122" not in {p.code for p in problems}
+
+
+def test_real_cases_are_never_parsed_for_their_density() -> None:
+    # The count is made only for bodies whose paragraphs could cost more than the budget: no real case comes within
+    # a tenth of it (the longest paragraphs, in mx-oportunidades.md, could cost at most a fiftieth).
+    for path in sorted((REPO / "cases").glob("*.md")):
+        body = read_document(path.read_bytes(), f"cases/{path.name}").body
+        assert markup.worst_case_copies(body) < markup.COPY_BUDGET / 10, path.name

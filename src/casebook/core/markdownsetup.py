@@ -31,6 +31,9 @@ class MarkdownSetup:
 
     extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
     configs: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, hash=False)
+    #: Extension objects the build adds after the named ones (the citation extension): the validator's parse
+    #: adds them too, so that it costs what the build's will (``markup.py``).
+    added: tuple[Any, ...] = field(default=(), compare=False, hash=False)
 
     @classmethod
     def from_list(cls, entries: Any) -> MarkdownSetup:

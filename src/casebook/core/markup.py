@@ -1,8 +1,16 @@
-"""What contributors' Markdown holds, found the way the build parses it: raw HTML, outside images, admonition types.
+"""What contributors' Markdown holds, found the way the build parses it: raw HTML, outside images, admonition types,
+and paragraphs too dense to render in reasonable time.
 
 :func:`inspect_body` tells contributors before the build: it runs Python-Markdown's own block and inline
 parsing with the site's extensions (so code spans and code blocks never count, and raw HTML nested in a
 ``???`` block counts as the build will render it) and reports every finding with its line.
+
+Python-Markdown writes a paragraph out again after every inline element it finds in it (emphasis, a link, a
+tag, a citation, an escaped character), so a paragraph of n characters holding k elements costs about n × k:
+1 MB of ``*a* `` takes minutes. The link processors are linear (``linearinline.py``), but that loop is
+Python-Markdown's own. So the parse here counts the characters it copies, and a body that would copy more
+than :data:`COPY_BUDGET` is a finding (``E122``): the case is refused before anything renders it. Only a
+body whose paragraphs could cost that much (:func:`worst_case_copies`) is parsed for it; real text never is.
 """
 
 from __future__ import annotations
@@ -60,6 +68,50 @@ class Findings:
     external_images: list[RawHtml]
     #: Admonition or details types outside :data:`ADMONITION_TYPES` (their word would become a class).
     unknown_types: list[RawHtml] = field(default_factory=list)
+    #: The longest paragraph (its first line, and its length as the fragment) of a body whose rendering would
+    #: copy more than :data:`COPY_BUDGET` characters; the other findings are then those made until the parse stopped.
+    too_dense: RawHtml | None = None
+
+
+#: Characters Python-Markdown may copy while it renders one body (about two seconds' work). Below it, a paragraph
+#: of 60,000 characters may hold elements every 30 characters; 1 MB of "*a* " would copy 1.3e11.
+COPY_BUDGET = 2_000_000_000
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def _paragraphs(body: str) -> list[tuple[int, int]]:
+    """(start, length) of each run of text between blank lines: no paragraph Python-Markdown finds is longer."""
+    runs = []
+    start = 0
+    for match in _BLANK_LINE.finditer(body):
+        runs.append((start, match.start() - start))
+        start = match.end()
+    runs.append((start, len(body) - start))
+    return runs
+
+
+def worst_case_copies(body: str) -> int:
+    """At most how many characters rendering ``body`` copies: each run of n characters at most n²/2."""
+    return sum(length * length // 2 for _, length in _paragraphs(body))
+
+
+class _TooDense(Exception):
+    pass
+
+
+def _count_copies(processor: Any, budget: list[int]) -> None:
+    """Make ``processor`` count, in ``budget[0]``, the characters Python-Markdown copies after each element it finds."""
+    handle = processor.handleMatch
+
+    def handleMatch(m: re.Match[str], data: str) -> Any:  # noqa: N802 - Python-Markdown's name
+        result = handle(m, data)
+        if result[0] is not None and result[1] is not None:  # an element: the text is written out again
+            budget[0] -= len(data)
+            if budget[0] < 0:
+                raise _TooDense
+        return result
+
+    processor.handleMatch = handleMatch
 
 
 class _ImageSources(HTMLParser):
@@ -117,12 +169,15 @@ class _RecordingTypes(Treeprocessor):  # type: ignore[misc]
                 self.types.extend(c for c in classes if c != "admonition")
 
 
-def _parser(found: list[str], types: list[str], setup: MarkdownSetup) -> Any:
+def _parser(found: list[str], types: list[str], setup: MarkdownSetup, budget: list[int]) -> Any:
     # With the build's linear-time link processors: a body is parsed here as it will be, and in linear time.
-    md = markdown.Markdown(extensions=[*setup.extensions, LinearInlineExtension()], extension_configs=setup.configs)
+    md = markdown.Markdown(extensions=[*setup.extensions, *setup.added, LinearInlineExtension()],
+                           extension_configs=setup.configs)
     md.preprocessors.register(_RecordingBlockPreprocessor(md, found), "html_block", 20)
     md.inlinePatterns.register(_RecordingInlineProcessor(md, found), "html", 90)
     md.treeprocessors.register(_RecordingTypes(md, types), "casebook_types", 0)
+    for processor in md.inlinePatterns:
+        _count_copies(processor, budget)
     return md
 
 
@@ -155,11 +210,18 @@ def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
     """
     # One-character tests first: they are a fast memchr, a regex search or a longer needle is not.
     if (("<" not in body or not _MAYBE_HTML.search(body)) and ("!" not in body or "![" not in body)
-            and "!!!" not in body and "???" not in body):
+            and "!!!" not in body and "???" not in body and worst_case_copies(body) <= COPY_BUDGET):
         return Findings([], [])  # none can be present: skip the parse (validation stays fast)
     found: list[str] = []
     types: list[str] = []
-    html = str(_parser(found, types, setup or MarkdownSetup()).convert(body))
+    budget = [COPY_BUDGET]
+    try:
+        html = str(_parser(found, types, setup or MarkdownSetup(), budget).convert(body))
+    except _TooDense:
+        start, length = max(_paragraphs(body), key=lambda run: run[1])
+        dense = RawHtml(body.count("\n", 0, start) + 1, f"{length}")
+        fragments = [f for f in found if not f.lstrip().startswith("<!--")]
+        return Findings(_locate(body, fragments), [], [], dense)
     fragments = [f for f in found if not f.lstrip().startswith("<!--")]
     images = _ImageSources()
     images.feed(html)
