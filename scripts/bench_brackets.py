@@ -10,7 +10,8 @@ size (default 25 KB and 1 MB):
   the citation extension (what grows with the body);
 - **validate**: ``casebook validate`` of a small site holding that case (a subprocess, as the
   pull-request check runs it), wall time and CPU time;
-- **build**: ``mkdocs build --strict`` of that site (a subprocess, search index off), wall and CPU time.
+- **build**: ``mkdocs build --strict`` of that site (a subprocess, search index off), wall and CPU time
+  (without ``--strict`` for the dense families below, whose words and tags are warnings).
 
 The conversion is timed in CPU seconds: on a shared machine the load changes wall times more than the
 work does. The bar of 60 s is on wall time.
@@ -21,6 +22,8 @@ it as a case file may hold: 1,000,000 bytes in all). It prints a table and
 each family's ratio of the largest size's cost to the smallest's; it exits 1 if a step takes longer
 than 60 s or a ratio is more than the size ratio (40 for 1 MB over 25 KB: linear growth).
 ``--upstream`` adds the conversion with Python-Markdown's own processors (up to 32 KB: it is quadratic).
+``--dense`` adds paragraphs dense with other elements (``*a*``, citations, tags, escapes): Python-Markdown's
+own inline loop is quadratic in them, and ``casebook validate`` refuses them at 1 MB (E122).
 
     python scripts/bench_brackets.py                       # every family, 25 KB and 1 MB
     python scripts/bench_brackets.py --sizes 32,256 --families "[,]("  --convert-only
@@ -64,6 +67,9 @@ FAMILIES: dict[str, str] = {
     "[x](": "[x](",
     "deep": "",
 }
+#: Not brackets: paragraphs dense with elements, quadratic in Python-Markdown's own inline loop, which
+#: ``casebook validate`` refuses (E122) at 1 MB (``--dense``).
+DENSE: dict[str, str] = {"*a*": "*a* ", "[@key]": "[@KEY] ", "<b>": "<b>x</b> ", "\\*": "\\*"}
 SLUG = "zz-pathological"
 
 
@@ -71,7 +77,7 @@ def paragraph(family: str, size: int) -> str:
     """``size`` bytes of the family's pathological paragraph."""
     if family == "deep":
         return "[" * (size // 2) + "]" * (size - size // 2)
-    unit = FAMILIES[family]
+    unit = FAMILIES.get(family) or DENSE[family].replace("KEY", make_corpus.make_bibliography(1, 1)[0].key)
     return (unit * (size // len(unit) + 1))[:size]
 
 
@@ -116,20 +122,20 @@ def child_env() -> dict[str, str]:
                 PYTHONWARNINGS="ignore::DeprecationWarning")
 
 
-def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str]:
-    """Wall seconds, CPU seconds (the command and its own subprocesses), exit code and the end of stderr."""
+def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int, str, str]:
+    """Wall seconds, CPU seconds (the command and its own subprocesses), exit code, stdout and the end of stderr."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     try:
         done = subprocess.run(cmd, cwd=cwd, env=child_env(), capture_output=True, text=True,
                               timeout=LIMIT_SECONDS * 5)
-        code, err = done.returncode, done.stderr[-600:]
+        code, out, err = done.returncode, done.stdout, done.stderr[-600:]
     except subprocess.TimeoutExpired:
-        code, err = -1, "timed out"
+        code, out, err = -1, "", "timed out"
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return wall, cpu, code, err
+    return wall, cpu, code, out, err
 
 
 def site_with(work: Path, body: str) -> Path:
@@ -146,8 +152,10 @@ def measure(family: str, size: int, *, convert_only: bool, upstream: bool) -> di
     # A case file may hold at most MAX_FILE_BYTES: the largest body is what fits beside the rest of the case.
     size = min(size, MAX_FILE_BYTES - len(case_text("").encode("utf-8")))
     body = paragraph(family, size)
-    # The best of three: what the conversion costs, without what other processes cost it.
-    row: dict[str, object] = {"family": family, "bytes": size, "convert": min(time_convert(body) for _ in range(3))}
+    row: dict[str, object] = {"family": family, "bytes": size}
+    if family not in DENSE:  # (a dense megabyte takes minutes to convert: what matters is that validate refuses it)
+        # The best of three: what the conversion costs, without what other processes cost it.
+        row["convert"] = min(time_convert(body) for _ in range(3))
     if upstream and size <= 32 * 1024:
         row["upstream"] = time_convert(body, upstream=True)
     if convert_only:
@@ -155,11 +163,17 @@ def measure(family: str, size: int, *, convert_only: bool, upstream: bool) -> di
     with tempfile.TemporaryDirectory(prefix="casebook-brackets-") as tmp:
         site = site_with(Path(tmp) / "site", body)
         for step, cmd in (("validate", [sys.executable, "-m", "casebook.cli", "validate"]),
-                          ("build", [sys.executable, "-m", "mkdocs", "build", "--strict"])):
-            seconds, cpu, code, err = timed(cmd, site)
+                          # The dense families carry warnings (too many words, raw HTML): --strict would stop at them.
+                          ("build", [sys.executable, "-m", "mkdocs", "build",
+                                     *([] if family in DENSE else ["--strict"])])):
+            seconds, cpu, code, out, err = timed(cmd, site)
             row[step] = seconds
             row[f"{step}_cpu"] = cpu
-            if code != 0:
+            if step == "validate":
+                # The case's own errors (FILE:LINE: CODE message): a refused case names itself.
+                row["refused"] = sorted({line.split(": ", 2)[1].split()[0] for line in out.splitlines()
+                                         if line.startswith(f"cases/{SLUG}.md:") and ": E" in line})
+            if code != 0 and not row.get("refused"):
                 row[f"{step}_error"] = err
         page = site / "site" / "cases" / SLUG / "index.html"
         row["published"] = page.is_file()
@@ -167,11 +181,14 @@ def measure(family: str, size: int, *, convert_only: bool, upstream: bool) -> di
 
 
 def table(rows: list[dict[str, object]], steps: list[str]) -> str:
-    head = ["family", "size"] + steps
+    head = ["family", "size"] + steps + ["outcome"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in rows:
         cells = [f"`{row['family']}`", f"{row['bytes']:,} bytes"]
         cells += [f"{row[s]:.3f} s" if isinstance(row.get(s), float) else "-" for s in steps]
+        refused = row.get("refused")
+        cells.append(f"refused ({', '.join(refused)})" if refused  # type: ignore[arg-type]
+                     else "published" if row.get("published") else "-")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -180,13 +197,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="25,1000", help="body sizes in KB (1 KB = 1,000 bytes), comma-separated")
     parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated, from: " + " ".join(FAMILIES))
+    parser.add_argument("--dense", action="store_true", help="add the dense families, which validate refuses: "
+                        + " ".join(DENSE))
     parser.add_argument("--convert-only", action="store_true", help="time the conversion only, no subprocesses")
     parser.add_argument("--upstream", action="store_true", help="also convert with Python-Markdown's processors")
     parser.add_argument("--json", type=Path, default=None, help="write the measurements here too")
     args = parser.parse_args(argv)
     sizes = [int(s) * 1000 for s in args.sizes.split(",")]
-    families = [f for f in args.families.split(",") if f]
-    unknown = [f for f in families if f not in FAMILIES]
+    families = [f for f in args.families.split(",") if f] + (list(DENSE) if args.dense else [])
+    unknown = [f for f in families if f not in FAMILIES and f not in DENSE]
     if unknown:
         parser.error(f"unknown families: {unknown}")
     steps = ["convert"] + (["upstream"] if args.upstream else []) + (
@@ -205,14 +224,18 @@ def main(argv: list[str] | None = None) -> int:
         small, large = mine[0], mine[-1]
         growth = float(large["bytes"]) / float(small["bytes"])  # type: ignore[arg-type]
         ratios = {s: float(large[s]) / float(small[s]) for s in steps if s != "upstream"  # type: ignore[arg-type]
-                  and isinstance(large.get(s), float)}
+                  and isinstance(large.get(s), float) and isinstance(small.get(s), float)}
         print(f"`{family}`: {large['bytes']:,} bytes over {small['bytes']:,} ({growth:.1f}x) costs "
               + ", ".join(f"{s} {r:.1f}x" for s, r in ratios.items()))
-        failed |= len(sizes) > 1 and any(r > growth for r in ratios.values())
+        # Linear growth is the bar for the bracket families; the dense ones are refused instead.
+        failed |= len(sizes) > 1 and family not in DENSE and any(r > growth for r in ratios.values())
     for row in rows:
         slow = [s for s in steps if isinstance(row.get(s), float) and float(row[s]) > LIMIT_SECONDS]
         errors = [s for s in ("validate", "build") if f"{s}_error" in row]
-        if slow or errors or row.get("published") is False:
+        if row.get("refused"):
+            print(f"`{row['family']}` {row['bytes']:,} bytes: refused by casebook validate "
+                  f"({', '.join(row['refused'])})")  # type: ignore[arg-type]
+        if slow or errors or (row.get("published") is False and not row.get("refused")):
             failed = True
             print(f"`{row['family']}` {row['bytes']} bytes: over {LIMIT_SECONDS:.0f} s: {slow}; failed: {errors}; "
                   f"published: {row.get('published')}")

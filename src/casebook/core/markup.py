@@ -73,9 +73,10 @@ class Findings:
     too_dense: RawHtml | None = None
 
 
-#: Characters Python-Markdown may copy while it renders one body (about two seconds' work). Below it, a paragraph
-#: of 60,000 characters may hold elements every 30 characters; 1 MB of "*a* " would copy 1.3e11.
-COPY_BUDGET = 2_000_000_000
+#: Characters Python-Markdown may copy while it renders one body: a few seconds' work (measured: 200,000 characters
+#: of "*a* ", 2.5e10 copied, take 2.6 s of CPU; 1 MB, 6e11, over three minutes). A paragraph of ordinary text
+#: copies a few million.
+COPY_BUDGET = 20_000_000_000
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
