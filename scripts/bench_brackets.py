@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             failed |= any(r > MAX_GROWTH for s, r in ratios.items() if s != "convert")
             failed |= ratios.get("convert", 0) > 1.25 * growth
     for row in rows:
-        slow = [s for s in steps if isinstance(row.get(s), float) and float(row[s]) > LIMIT_SECONDS]
+        slow = [s for s in steps if isinstance(row.get(s), float) and float(row[s]) > LIMIT_SECONDS]  # type: ignore[arg-type]
         errors = [s for s in ("validate", "build") if f"{s}_error" in row]
         if row.get("refused"):
             print(f"`{row['family']}` {row['bytes']:,} bytes: refused by casebook validate "
