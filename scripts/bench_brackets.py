@@ -3,8 +3,8 @@
 Python-Markdown finds the end of a link by scanning forward from each ``[``; unmatched, every opener
 is scanned to the end of its paragraph and a paragraph costs time quadratic in its length (8 KB of
 ``[`` took 9 s). ``core/linearinline.py`` replaces those scans. This script shows the result for each
-family of the issue (unmatched ``[``, ``![``, ``[^``, ``[@``, ``](``, ``][``, and nesting) and each
-size (default 25 KB and 1 MB):
+family of the issue (unmatched ``[``, ``![``, ``[^``, ``[@``, ``](``, ``][``, and nesting), and for runs
+of backticks that close no code span, at each size (default 25 KB and 1 MB):
 
 - **convert**: the body's Markdown conversion alone, in this process, with the site's extensions and
   the citation extension (what grows with the body);
@@ -57,7 +57,8 @@ EPOCH = "1700000000"
 LIMIT_SECONDS = 60.0
 MAX_GROWTH = 40.0
 #: Each family's paragraph: the unit repeated up to the size. "nest" puts every opener inside the others;
-#: "deep" is one bracket nested as deep as the size allows ("[[[...]]]").
+#: "deep" is one bracket nested as deep as the size allows ("[[[...]]]"); "ticks" is runs of 1, 2, 3...
+#: backticks, no two alike, so that none closes a code span (Python-Markdown scanned on from each).
 FAMILIES: dict[str, str] = {
     "[": "[",
     "![": "![",
@@ -68,6 +69,7 @@ FAMILIES: dict[str, str] = {
     "nest": "[![[^[@](][",
     "[x](": "[x](",
     "deep": "",
+    "ticks": "",
 }
 #: Not brackets: paragraphs dense with elements, quadratic in Python-Markdown's own inline loop, which
 #: ``casebook validate`` refuses (E122) at 1 MB (``--dense``).
@@ -79,6 +81,13 @@ def paragraph(family: str, size: int) -> str:
     """``size`` bytes of the family's pathological paragraph."""
     if family == "deep":
         return "[" * (size // 2) + "]" * (size - size // 2)
+    if family == "ticks":
+        parts, length, total = [], 1, 0
+        while total + length + 3 <= size:
+            parts.append("`" * length + " x ")
+            total += length + 3
+            length += 1
+        return "".join(parts) + "x" * (size - total)
     unit = FAMILIES.get(family) or DENSE[family].replace("KEY", make_corpus.make_bibliography(1, 1)[0].key)
     return (unit * (size // len(unit) + 1))[:size]
 
