@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -105,25 +106,39 @@ def mask_code(body: str) -> str:
             lines[i] = ""
     text = "\n".join(lines)
     if "<!--" in text:
-        text = _COMMENT.sub(lambda m: _blank(m.group()), text)
+        # Only up to the last "-->": an opener after it never closes, and searching on from each one would cost
+        # the rest of the text per opener.
+        last = text.rfind("-->") + 3
+        text = _COMMENT.sub(lambda m: _blank(m.group()), text[:last]) + text[last:]
     if "`" not in text:
         return text
+    return _mask_code_spans(text)
+
+
+def _mask_code_spans(text: str) -> str:
+    """``text`` with its code spans blanked: a run of backticks closes at the next run of exactly its length.
+
+    The runs are listed once, by length, and each closer is looked up: searching the rest of the text from every
+    run that closes nowhere (runs of 1, 2, 3... backticks) would cost the text's length per run.
+    """
+    runs = [(match.start(), match.end()) for match in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for start, end in runs:
+        by_length.setdefault(end - start, []).append(start)
     out = []
     pos = 0
-    while True:
-        match = _BACKTICKS.search(text, pos)
-        if match is None:
-            out.append(text[pos:])
-            break
-        run = match.group()
-        closing = re.compile(rf"(?<!`){run}(?!`)").search(text, match.end())
-        if closing is None:
-            out.append(text[pos:match.end()])
-            pos = match.end()
-            continue
-        out.append(text[pos:match.start()])
-        out.append(_blank(text[match.start():closing.end()]))
-        pos = closing.end()
+    for start, end in runs:
+        if start < pos:
+            continue  # inside a span already blanked
+        same = by_length[end - start]
+        after = bisect_right(same, start)
+        if after == len(same):
+            continue  # no closer: the backticks stay as they are
+        close = same[after] + end - start
+        out.append(text[pos:start])
+        out.append(_blank(text[start:close]))
+        pos = close
+    out.append(text[pos:])
     return "".join(out)
 
 

@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 _BRACKETS = re.compile(r"[\[\]]")
+_TICKS = re.compile(r"`+")
 _PARENS = re.compile(r"[()]")
 #: A quote followed by spaces and ``)``: where ``getLink`` may end a title (see ``link_destination``).
 _CLOSER = re.compile(r"""['"] *\)""")
@@ -64,6 +65,7 @@ class TextIndex:
         self._parens: dict[int, int] | None = None
         self._positions: dict[str, list[int]] = {}
         self._closers: tuple[list[int], list[int]] | None = None
+        self._ticks: _Ticks | None = None
 
     def bracket_close(self, opener: int) -> int | None:
         """Where the ``[`` at ``opener`` closes (``getText``'s answer), or ``None``."""
@@ -107,6 +109,11 @@ class TextIndex:
         found = self.positions(char)
         return bisect_left(found, end) - bisect_left(found, start)
 
+    def ticks(self) -> _Ticks:
+        if self._ticks is None:
+            self._ticks = _Ticks(self.text)
+        return self._ticks
+
     def closers(self) -> tuple[list[int], list[int]]:
         """The quote and the ``)`` of every quote followed by spaces and ``)``, in order."""
         if self._closers is None:
@@ -117,6 +124,27 @@ class TextIndex:
                 ends.append(match.end() - 1)
             self._closers = (quotes, ends)
         return self._closers
+
+
+class _Ticks:
+    """The runs of backticks of a text: where each starts, its length, where the runs of each length start,
+    and from each run on, the first of the longest runs (for ``BacktickInlineProcessor.find_code_spans``)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.lengths: list[int] = []
+        self.by_length: dict[int, list[int]] = {}
+        for match in _TICKS.finditer(text):
+            self.starts.append(match.start())
+            self.lengths.append(match.end() - match.start())
+            self.by_length.setdefault(match.end() - match.start(), []).append(match.start())
+        #: For each run, the index of the first longest run from it to the end.
+        self.longest_from = [0] * len(self.starts)
+        best = -1
+        for i in range(len(self.starts) - 1, -1, -1):
+            if best < 0 or self.lengths[i] >= self.lengths[best]:
+                best = i
+            self.longest_from[i] = best
 
 
 class _Entry:
@@ -210,6 +238,30 @@ class BracketCache:
         found, shift = self.lookup(data, start)
         at = found.next_position(char, start + shift)
         return None if at is None else at - shift
+
+    def code_span(self, data: str, begin: int) -> tuple[int, int | None]:
+        """What ``BacktickInlineProcessor.find_code_spans`` answers for the backticks at ``begin``.
+
+        It counts the run of backticks there, then scans the rest of the paragraph for a run as long; failing
+        that, the first of the longest shorter runs closes a span that starts as many backticks into the opener.
+        """
+        found, shift = self.lookup(data, begin)
+        ticks = found.ticks()
+        at = begin + shift
+        run = bisect_right(ticks.starts, at) - 1
+        opener = ticks.starts[run] + ticks.lengths[run] - at  # the backticks from ``begin`` on (it may be mid-run)
+        start = at + opener
+        same = ticks.by_length.get(opener, [])
+        i = bisect_left(same, start)
+        if i < len(same):
+            return start - shift, same[i] - shift
+        if run + 1 < len(ticks.starts):
+            longest = ticks.longest_from[run + 1]
+            length = ticks.lengths[longest]
+            if length < opener:
+                end = ticks.starts[longest] + length
+                return start - (opener - length) - shift, end - length - shift
+        return start + opener - shift, None
 
     def link_destination(self, data: str, paren: int, start: int) -> LinkDestination:
         """What ``LinkInlineProcessor.getLink``'s character loop finds for the ``(`` at ``paren``, from ``start``.

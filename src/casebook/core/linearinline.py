@@ -1,13 +1,15 @@
-"""Python-Markdown's link, image, reference and footnote processors, in time linear in the paragraph.
+"""Python-Markdown's link, image, reference, footnote and code span processors, in time linear in the paragraph.
 
 Each of Python-Markdown's processors for ``[text](url)``, ``![alt](src)``, ``[text][id]``, ``[text]``,
 ``![alt][id]``, ``![alt]`` and ``[^note]`` looks for the end of its brackets by scanning forward from
 every opener it is given, and the footnote pattern's regular expression does the same for every
 ``[^``. A paragraph of unmatched openers therefore costs time quadratic in its length: 8 KB of ``[``
-took 9 s to render, and a case may be 1 MB. :class:`LinearInlineExtension` puts in their place, under
-the same names and priorities, subclasses that ask a :class:`~casebook.core.brackets.BracketCache`
-instead (each paragraph's brackets are paired once) and that skip, in one step, a run of openers that
-cannot start a link.
+took 9 s to render, and a case may be 1 MB. The code span processor scans on from every run of
+backticks for a run as long (runs of 1, 2, 3... backticks: 32 s for 1 MB).
+:class:`LinearInlineExtension` puts in their place, under the same names and priorities, subclasses
+that ask a :class:`~casebook.core.brackets.BracketCache` instead (each paragraph's brackets are paired
+and its runs of backticks listed once) and that skip, in one step, a run of openers that cannot start
+a link.
 
 The output is Python-Markdown's, character for character, for any input: every answer of the scans is
 reproduced, including the odd ones (``tests/core/test_linear_time.py`` compares both on generated
@@ -27,10 +29,12 @@ from typing import TYPE_CHECKING, Any
 from markdown import Extension, Markdown
 from markdown.extensions.footnotes import FootnoteInlineProcessor
 from markdown.inlinepatterns import (
+    BACKTICK_RE,
     IMAGE_LINK_RE,
     IMAGE_REFERENCE_RE,
     LINK_RE,
     REFERENCE_RE,
+    BacktickInlineProcessor,
     ImageInlineProcessor,
     ImageReferenceInlineProcessor,
     InlineProcessor,
@@ -206,8 +210,21 @@ class LinearFootnoteInlineProcessor(FootnoteInlineProcessor):  # type: ignore[mi
         return result
 
 
+class LinearBacktickInlineProcessor(BacktickInlineProcessor):  # type: ignore[misc]
+    """```code```: the closing run of backticks is looked up instead of scanned for from every opener."""
+
+    brackets: BracketCache
+
+    def find_code_spans(self, start: int, text: str) -> tuple[int, int | None]:
+        if start >= len(text) or text[start] != "`":
+            result: tuple[int, int | None] = super().find_code_spans(start, text)
+            return result
+        return self.brackets.code_span(text, start)
+
+
 #: Name, Python-Markdown's class and pattern, the replacement, and the priority Python-Markdown gives it.
 REPLACEMENTS: tuple[tuple[str, type[InlineProcessor], str, type[InlineProcessor], float], ...] = (
+    ("backtick", BacktickInlineProcessor, BACKTICK_RE, LinearBacktickInlineProcessor, 190),
     ("footnote", FootnoteInlineProcessor, FOOTNOTE_RE, LinearFootnoteInlineProcessor, 175),
     ("reference", ReferenceInlineProcessor, REFERENCE_RE, LinearReferenceInlineProcessor, 170),
     ("link", LinkInlineProcessor, LINK_RE, LinearLinkInlineProcessor, 160),
@@ -231,6 +248,8 @@ def install_linear_inline(md: Markdown) -> list[str]:
             continue  # an extension's own processor: left as it is
         if upstream is FootnoteInlineProcessor:
             processor: Any = linear(FOOTNOTE_OPENER, current.footnotes)
+        elif upstream is BacktickInlineProcessor:
+            processor = linear(pattern)
         else:
             processor = linear(pattern, md)
         processor.brackets = cache

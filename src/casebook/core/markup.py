@@ -61,6 +61,14 @@ class RawHtml:
 
 
 @dataclass(frozen=True)
+class DenseText:
+    """The longest paragraph of a body too dense to render: its first line within the body, and its length."""
+
+    line: int
+    length: int
+
+
+@dataclass(frozen=True)
 class Findings:
     """What a contributor should hear about a body before the build."""
 
@@ -68,14 +76,15 @@ class Findings:
     external_images: list[RawHtml]
     #: Admonition or details types outside :data:`ADMONITION_TYPES` (their word would become a class).
     unknown_types: list[RawHtml] = field(default_factory=list)
-    #: The longest paragraph (its first line, and its length as the fragment) of a body whose rendering would
-    #: copy more than :data:`COPY_BUDGET` characters; the other findings are then those made until the parse stopped.
-    too_dense: RawHtml | None = None
+    #: The longest paragraph of a body whose rendering would copy more than :data:`COPY_BUDGET` characters; the
+    #: other findings are then those made until the parse stopped.
+    too_dense: DenseText | None = None
 
 
-#: Characters Python-Markdown may copy while it renders one body (about two seconds' work). Below it, a paragraph
-#: of 60,000 characters may hold elements every 30 characters; 1 MB of "*a* " would copy 1.3e11.
-COPY_BUDGET = 2_000_000_000
+#: Characters Python-Markdown may copy while it renders one body: a few seconds' work (measured: 200,000 characters
+#: of "*a* ", 2.5e10 copied, take 2.6 s of CPU; 1 MB, 6e11, over three minutes). A paragraph of ordinary text
+#: copies a few million.
+COPY_BUDGET = 20_000_000_000
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
@@ -219,7 +228,7 @@ def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
         html = str(_parser(found, types, setup or MarkdownSetup(), budget).convert(body))
     except _TooDense:
         start, length = max(_paragraphs(body), key=lambda run: run[1])
-        dense = RawHtml(body.count("\n", 0, start) + 1, f"{length}")
+        dense = DenseText(body.count("\n", 0, start) + 1, length)
         fragments = [f for f in found if not f.lstrip().startswith("<!--")]
         return Findings(_locate(body, fragments), [], [], dense)
     fragments = [f for f in found if not f.lstrip().startswith("<!--")]

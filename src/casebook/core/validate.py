@@ -286,7 +286,7 @@ def markup_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[P
                 doc.path, doc.body_line + findings.too_dense.line - 1, "E122",
                 "this text would take minutes to render: Python-Markdown writes a paragraph out again after each "
                 "emphasis, link, tag, citation or escaped character in it, and its paragraphs hold too many for "
-                f"their length (the longest, {int(findings.too_dense.fragment):,} characters, starts here); "
+                f"their length (the longest, {findings.too_dense.length:,} characters, starts here); "
                 "split them with blank lines",
             )
         )
