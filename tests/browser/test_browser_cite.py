@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pybtex.database import parse_string
 
-from support import build
+from support import build, copy_real_content
 from support.browser import serve_directory
-from support.compare import compare_site, real_site, serious_violations
+from support.compare import compare_site, serious_violations
 from support.readers import formula_cells
 
 pytestmark = pytest.mark.browser
@@ -40,7 +40,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(real_site(tmp_path_factory.mktemp("browser-cite-real") / "site"))
+    yield from serve(copy_real_content(tmp_path_factory.mktemp("browser-cite-real") / "site"))
 
 
 def new_tab(browser: Any, base: str, **options: Any) -> tuple[Any, Any]:

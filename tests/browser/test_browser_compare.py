@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from casebook.catalogue import Settings, load_catalogue
-from support import build, casebook
+from support import build, casebook, copy_real_content
 from support.browser import serve_directory
-from support.compare import compare_site, real_site, serious_violations
+from support.compare import compare_site, serious_violations
 from support.content import HOSTILE
 
 pytestmark = pytest.mark.browser
@@ -297,7 +297,7 @@ def test_no_script_from_the_hostile_cases_runs_in_the_picker_the_comparison_or_t
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    site = real_site(tmp_path_factory.mktemp("browser-compare-real") / "site")
+    site = copy_real_content(tmp_path_factory.mktemp("browser-compare-real") / "site")
     result = build(site)
     assert result.returncode == 0, result.stderr
     base, shutdown = serve_directory(site / "site")

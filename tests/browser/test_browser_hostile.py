@@ -7,11 +7,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from support.browser import serve_directory
+from support.browser import refuse_other_hosts, serve_directory
 from support.hostile import ACCEPTED
 
 pytestmark = pytest.mark.browser
@@ -37,15 +36,7 @@ def tab(browser: Any) -> Iterator[tuple[Any, list[str], list[str]]]:
     dialogs: list[str] = []
     foreign: list[str] = []
 
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if urlsplit(url).hostname != "127.0.0.1":
-            foreign.append(url)
-            request_route.abort()
-        else:
-            request_route.continue_()
-
-    context.route("**/*", route)
+    refuse_other_hosts(context, foreign)
     page = context.new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     yield page, dialogs, foreign

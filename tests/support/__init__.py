@@ -43,6 +43,22 @@ def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_f
     return dest
 
 
+#: What a site is made of, as the repository has it (its real cases, briefs, bibliography, pages, taxonomy).
+REAL_CONTENT = ("cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml")
+
+
+def copy_real_content(dest: Path) -> Path:
+    """A copy of the repository's content in ``dest`` (made here), not yet built."""
+    dest.mkdir(parents=True)
+    for name in REAL_CONTENT:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
 def run_mkdocs(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``mkdocs ARGS`` in ``site``, with a fixed build date; a test that builds must be marked ``build``."""
     env = dict(

@@ -12,6 +12,8 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 CHROMIUM = os.environ.get("CASEBOOK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -38,3 +40,17 @@ def serve_directory(directory: Path) -> tuple[str, Callable[[], None]]:
         thread.join()
 
     return f"http://127.0.0.1:{server.server_address[1]}/", shutdown
+
+
+def refuse_other_hosts(context: Any, foreign: list[str]) -> None:
+    """Abort every request of a Playwright ``context`` that leaves 127.0.0.1, noting its URL in ``foreign``."""
+
+    def route(request_route: Any) -> None:
+        url = request_route.request.url
+        if urlsplit(url).hostname != "127.0.0.1":
+            foreign.append(url)
+            request_route.abort()
+        else:
+            request_route.continue_()
+
+    context.route("**/*", route)

@@ -5,11 +5,10 @@ spreadsheet would run as formulas and a title that is hostile to BibTeX. Every c
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
-from support import REPO, make_site
+from support import make_site
 from support.content import CASES, synthetic
 from support.readers import EXTRA_CASES
 
@@ -48,27 +47,12 @@ COMPARE_CASES: dict[str, str] = {
 }
 
 
-#: What the repository's own site is built from (as ``tests/whole_site/test_real_content.py`` copies it).
-REAL_CONTENT = ("cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml")
-
 
 def compare_site(dest: Path) -> Path:
     """The fixture site with :data:`COMPARE_CASES` and :data:`BIB`, not yet built."""
     site = make_site(dest, COMPARE_CASES)
     (site / "bibliography.bib").write_text(BIB, encoding="utf-8")
     return site
-
-
-def real_site(dest: Path) -> Path:
-    """A copy of the repository's content (the real cases), not yet built."""
-    dest.mkdir(parents=True)
-    for name in REAL_CONTENT:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, dest / name)
-        else:
-            shutil.copy2(source, dest / name)
-    return dest
 
 
 def serious_violations(page: Any) -> list[tuple[str, str, list[Any]]]:

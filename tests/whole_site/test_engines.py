@@ -12,7 +12,6 @@ Marked ``engines`` (``make test-engines`` runs only these) and ``build`` (``make
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -21,11 +20,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from support import REPO, casebook
+from support import casebook, copy_real_content
 
 pytestmark = [pytest.mark.engines, pytest.mark.build]
 
-CONTENT = ["cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml"]
 #: Material's end-of-life banner is documented in the README's "Engines" section instead of on every build.
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1",
            PYTHONWARNINGS="ignore::DeprecationWarning")
@@ -47,15 +45,7 @@ def _files(folder: Path) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository's content."""
-    site = tmp_path_factory.mktemp("engines") / "project"
-    site.mkdir()
-    for name in CONTENT:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        else:
-            shutil.copy2(source, site / name)
-    return site
+    return copy_real_content(tmp_path_factory.mktemp("engines") / "project")
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
@@ -16,26 +15,18 @@ from casebook.catalogue import Settings, load_catalogue
 from casebook.core.taxonomy import load_taxonomy
 from casebook.site.api import FILES as API_FILES
 from casebook.site.api import SCHEMAS
-from support import REPO, build, casebook
+from support import REPO, build, casebook, copy_real_content
 from support.browser import serve_directory
 
 pytestmark = pytest.mark.build
 
-CONTENT = ["cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml"]
 BRIEF = "coordinating-cross-sector-social-programmes"
 
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the repository's content, validated and built once for the module."""
-    site = tmp_path_factory.mktemp("real") / "site"
-    site.mkdir()
-    for name in CONTENT:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, site / name)
-        else:
-            shutil.copy2(source, site / name)
+    site = copy_real_content(tmp_path_factory.mktemp("real") / "site")
     validated = casebook("validate", "--strict", cwd=site)
     assert validated.returncode == 0, validated.stdout + validated.stderr
     built = build(site)

@@ -34,7 +34,7 @@ ASSETS = PACKAGE / "assets"
 EXTRA_CSS = ["casebook.css", "print.css"]
 EXTRA_JS = ["sortable.js", "search.js"]
 #: Scripts shipped but loaded only by the pages that use them.
-PAGE_JS = ["explore.js", "explore-select.js", "compare.js"]
+PAGE_JS = ["dom.js", "explore.js", "explore-select.js", "compare.js"]
 
 
 def configure(config: MkDocsConfig, options: CasebookConfig) -> BuildState:

@@ -27,21 +27,8 @@
   var notes = []; // what the address asked for and does not get, and why
   var els = {};
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) {
-      if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
-    return node;
-  }
-
-  function fold(text) {
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  var el = window.casebookDom.el; // dom.js
+  var fold = window.casebookDom.fold;
 
   /** A link to a page of this site, or null for anything that would leave it. */
   function siteLink(path, text) {

@@ -24,17 +24,7 @@
   var cite = null; // a promise of explore/cite.json, once asked for
   var els = null;
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) {
-      if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-    });
-    return node;
-  }
+  var el = window.casebookDom.el; // dom.js
 
   function cases(n) { return n === 1 ? "1 case" : n + " cases"; }
 

@@ -22,22 +22,8 @@
   var fullText = null; // {query, slugs: Set} once Pagefind has answered for the current query
   var els = {};
 
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) {
-      if (k === "text") node.textContent = attrs[k];
-      else node.setAttribute(k, attrs[k]);
-    });
-    (children || []).forEach(function (c) { if (c) node.appendChild(c); });
-    return node;
-  }
-
-  // Both foldings of search.js ("Lægreid": "laegreid"; "Søren": "soren soeren") when it is on the page (the
-  // plugin's sites); accents only without it.
-  function fold(text) {
-    if (window.casebookFold) return window.casebookFold(text) + " " + window.casebookFold(text, true);
-    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
-  }
+  var el = window.casebookDom.el; // dom.js
+  var fold = window.casebookDom.fold;
 
   // --- state <-> URL ---
   function readUrl() {

@@ -9,7 +9,7 @@ from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.model import Brief, Case
 from casebook.core.problems import Problem, error, warning
 from casebook.core.taxonomy import suggest
-from casebook.core.validate import PLACEHOLDER, date_problems, markup_problems, schema_problems
+from casebook.core.validate import PLACEHOLDER, accepted, date_problems, markup_problems, schema_problems
 
 
 def _case_problems(
@@ -78,13 +78,7 @@ def validate_brief(
     problems += date_problems(doc, "date")
     problems += _case_problems(doc, cases, case_files, cases_dir) + _placeholder_problems(doc)
     problems += markup_problems(doc, setup)
-    if any(p.is_error for p in problems):
-        return None, problems
-    brief = Brief(
-        slug=slug, path=doc.path, meta=doc.meta, body=doc.body, body_line=doc.body_line,
-        lines=doc.lines, problems=problems,
-    )
-    return brief, problems
+    return accepted(Brief, doc, slug, problems)
 
 
 def newest_first(briefs: list[Brief]) -> list[Brief]:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import fastjsonschema
 
@@ -23,6 +23,9 @@ from casebook.core.taxonomy import Taxonomy, country_codes, suggest
 
 if TYPE_CHECKING:  # jsonschema is imported when a file fails the compiled schema: most runs never need it
     import jsonschema
+
+#: A kind of record (a case, a brief) that :func:`accepted` makes.
+R = TypeVar("R", bound=Record)
 
 #: Required H2 sections of 'practice' and 'in-depth' cases, in order.
 SECTIONS = (
@@ -355,13 +358,18 @@ def validate_document(
     problems = schema_problems(doc, vocabularies=vocabularies) + _vocabulary_problems(doc, taxonomy)
     problems += _period_problems(doc)
     problems += _body_problems(doc, setup)
+    return accepted(Case, doc, slug, problems)
+
+
+def accepted(kind: type[R], doc: Document, slug: str, problems: list[Problem]) -> tuple[R | None, list[Problem]]:
+    """The record a checked file makes, with its warnings, or None when any of ``problems`` is an error."""
     if any(p.is_error for p in problems):
         return None, problems
-    case = Case(
+    record = kind(
         slug=slug, path=doc.path, meta=doc.meta, body=doc.body, body_line=doc.body_line,
         lines=doc.lines, problems=problems,
     )
-    return case, problems
+    return record, problems
 
 
 def check_collection(records: Sequence[Record]) -> list[Problem]:

@@ -172,7 +172,7 @@ def markdown_citations(markdown: str, labels: Mapping[str, str], page: str) -> s
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PORTABLE_CSS = ("casebook.css", "print.css")
 PORTABLE_JS = ("sortable.js",)
-PORTABLE_PAGE_JS = ("explore.js", "explore-select.js", "compare.js")
+PORTABLE_PAGE_JS = ("dom.js", "explore.js", "explore-select.js", "compare.js")
 
 _FRONT_MATTER = re.compile(r"\A-{3}[ \t]*\n.*?\n(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 

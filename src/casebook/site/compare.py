@@ -201,5 +201,6 @@ def compare_page(cases: Iterable[Case], *, directory_urls: bool = True, block: C
         "explorer, or with \u201cCompare with\u2026\u201d on a case page; the address keeps your choice, "
         "so you can bookmark or share it.\n\n"
         + block(mount)
-        + '\n<script src="../assets/casebook/compare.js" defer></script>\n'
+        + '\n<script src="../assets/casebook/dom.js" defer></script>\n'
+        + '<script src="../assets/casebook/compare.js" defer></script>\n'
     )

@@ -126,6 +126,7 @@ def explorer_page() -> str:
         "</div>\n"
         # Ticking cases to compare, and "Cite this selection" (assets/explore-select.js, site/selection.py).
         '<div id="cb-explore-select" class="cb-exsel" data-compare="../compare/" data-cite="cite.json" hidden></div>\n'
+        '<script src="../assets/casebook/dom.js" defer></script>\n'
         '<script src="../assets/casebook/explore.js" defer></script>\n'
         '<script src="../assets/casebook/explore-select.js" defer></script>\n'
     )

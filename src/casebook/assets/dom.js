@@ -1,0 +1,29 @@
+/* Casebook page scripts' shared helpers: the explorer (explore.js, explore-select.js) and the comparison view
+ * (compare.js) load this first and take el and fold from window.casebookDom.
+ */
+(function () {
+  "use strict";
+
+  /** A new element: attrs are attributes ("text" sets its text), children nodes or strings (falsy ones skipped). */
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") node.textContent = attrs[k];
+      else node.setAttribute(k, attrs[k]);
+    });
+    (children || []).forEach(function (c) {
+      if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    });
+    return node;
+  }
+
+  // Both foldings of search.js ("Lægreid": "laegreid"; "Søren": "soren soeren") when it is on the page (the
+  // plugin's sites); accents only without it (the portable site). Fold the text searched and the query alike,
+  // then look for each word of the query: each of its foldings is in the text's.
+  function fold(text) {
+    if (window.casebookFold) return window.casebookFold(text) + " " + window.casebookFold(text, true);
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  window.casebookDom = { el: el, fold: fold };
+})();
