@@ -10,7 +10,7 @@ from casebook.citations.inline import Citation, CitationExtension, scan_citation
 from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
 from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
-from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.markdownsetup import MarkdownSetup, read_project_file
 from casebook.core.model import Brief, Case
 from casebook.core.problems import Problem, sort_problems
 from casebook.core.taxonomy import Taxonomy, load_taxonomy
@@ -29,6 +29,40 @@ class Settings:
     docs_dir: str = "docs"
     #: The Markdown extensions the site renders with: bodies are checked as they will be parsed.
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
+    #: The plugin's ``uncited`` option: "warn" makes entries nothing cites fail the strict build.
+    uncited: str = "info"
+
+    @classmethod
+    def of_project(cls, root: Path) -> Settings:
+        """What ``root/mkdocs.yml`` sets for the site (the casebook plugin's options, ``docs_dir``, the Markdown
+        extensions), read without MkDocs: the commands check the folders and the parse the build will use.
+
+        Values of the wrong kind are left at their defaults; the build itself reports them.
+        """
+        data = read_project_file(root)
+        if data is None:
+            return cls(root=root)  # the project's defaults (MarkdownSetup's); the build reports a broken file
+        options = _plugin_options(data.get("plugins"))
+        texts = {name: value for name in ("cases_dir", "taxonomy_dir", "bibliography", "briefs_dir")
+                 if isinstance(value := options.get(name), str) and value.strip()}
+        docs = data.get("docs_dir")
+        if isinstance(docs, str) and docs.strip() and not Path(docs).is_absolute():
+            texts["docs_dir"] = Path(docs).as_posix()
+        uncited = options.get("uncited")
+        return cls(root=root, **texts, markdown=MarkdownSetup.from_list(data.get("markdown_extensions", [])),
+                   uncited=uncited if uncited in ("info", "warn") else "info")
+
+
+def _plugin_options(plugins: object) -> dict[str, object]:
+    """The casebook plugin's options in ``mkdocs.yml``'s ``plugins`` (a list of names and one-key mappings, or a
+    mapping), or none."""
+    entries = plugins.items() if isinstance(plugins, dict) else \
+        (next(iter(e.items())) if isinstance(e, dict) and len(e) == 1 else (e, None) for e in plugins) \
+        if isinstance(plugins, list) else ()
+    for name, options in entries:
+        if name == "casebook":
+            return options if isinstance(options, dict) else {}
+    return {}
 
 
 @dataclass
@@ -70,7 +104,9 @@ class Catalogue:
         Every error does, and every warning but those of drafts (a build leaves drafts out, and the plugin reports
         their warnings as information) and W301 (information, unless the plugin's ``uncited`` option says "warn").
         """
-        return problem.is_error or (problem.code != UNCITED and problem.path not in self.drafts)
+        if problem.code == UNCITED:
+            return self.settings.uncited == "warn"
+        return problem.is_error or problem.path not in self.drafts
 
 
 def is_bibliography(path: Path, settings: Settings) -> bool:

@@ -14,7 +14,6 @@ from casebook.bibliography import UNCITED
 from casebook.catalogue import Settings, is_bibliography, load_catalogue
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
-from casebook.core.markdownsetup import read_markdown_setup
 from casebook.core.problems import format_github, format_json, safe_text
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
 from casebook.core.validate import WORD_RANGES, published_schema
@@ -67,7 +66,7 @@ def _find_root(start: Path) -> Path:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    settings = Settings(root=root, markdown=read_markdown_setup(root))
+    settings = Settings.of_project(root)
     paths = [Path(p) for p in args.paths] if args.paths else None
     if paths is not None:
         expanded: list[Path] = []
@@ -76,9 +75,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         paths = expanded
     catalogue = load_catalogue(settings, paths)
     problems = catalogue.problems
-    # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request.
+    # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request, or
+    # always when the plugin's 'uncited: warn' makes them fail the site's strict build.
     uncited = [p for p in problems if p.code == UNCITED]
-    if not args.uncited:
+    if not (args.uncited or settings.uncited == "warn"):
         problems = [p for p in problems if p.code != UNCITED]
     # One rule with the site's strict build: it fails on every warning outside a draft, so this check does too.
     failing = [p for p in problems if args.strict or catalogue.fails_build(p)]
@@ -107,7 +107,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             summary += (f"; {blocking} warning(s) outside drafts fail the check, as they fail the site's strict "
                         "build: fix them, or keep the case or brief a draft (status: \"draft\") while you write")
         print(summary, file=sys.stderr)
-        if uncited and not args.uncited:
+        if uncited and not (args.uncited or settings.uncited == "warn"):
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)
     return 1 if failing else 0
@@ -115,7 +115,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    settings = Settings(root=root, markdown=read_markdown_setup(root))
+    settings = Settings.of_project(root)
     target = root / settings.cases_dir / f"{args.slug}.md"
     display = f"{settings.cases_dir}/{args.slug}.md"
     problems: list[str] = []
@@ -158,7 +158,7 @@ def _unique(values: list[str]) -> list[str]:
 
 def _cmd_vocab(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    settings = Settings(root=root)
+    settings = Settings.of_project(root)
     taxonomy, problems = load_taxonomy(root / settings.taxonomy_dir, root)
     for problem in problems:
         print(problem.format_text(), file=sys.stderr)
@@ -170,7 +170,7 @@ def _cmd_vocab(args: argparse.Namespace) -> int:
 
 def _cmd_schema(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
-    taxonomy, problems = load_taxonomy(root / "taxonomy", root)
+    taxonomy, problems = load_taxonomy(root / Settings.of_project(root).taxonomy_dir, root)
     for problem in problems:
         print(problem.format_text(), file=sys.stderr)
     if any(p.is_error for p in problems):
@@ -194,7 +194,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"casebook export: {safe_text(str(site_src))} exists and was not written by 'casebook export'; "
               "move it away or give another --out folder", file=sys.stderr)
         return 1
-    catalogue = load_catalogue(Settings(root=root, markdown=read_markdown_setup(root)))
+    catalogue = load_catalogue(Settings.of_project(root))
     # As in 'validate': entries nothing cites are legitimate, and listed only by 'validate --uncited'.
     for problem in catalogue.problems:
         if problem.code != UNCITED:

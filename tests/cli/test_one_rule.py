@@ -82,3 +82,42 @@ def test_a_warning_in_the_bibliography_fails_both_checks(tmp_path: Path) -> None
     assert validated == 1 and built == 1, (report, log)
     assert "bibliography.bib:1: W303 warning: entry with key doe2020 has a duplicate title field" in report
     assert any(line.startswith("bibliography.bib:1: W303 ") for line in build_warnings(log))
+
+
+# --- The plugin's options in mkdocs.yml hold for the command too ----------------------------------------
+
+def with_plugin_options(site: Path, options: str) -> None:
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - casebook\n" in config
+    (site / "mkdocs.yml").write_text(config.replace("  - casebook\n", "  - casebook:\n" + options), encoding="utf-8")
+
+
+def test_uncited_warn_makes_an_entry_nothing_cites_fail_both_checks(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "bibliography.bib").write_text(
+        "% Synthetic entry for tests.\n@book{nobody2020,\n  title = {A Synthetic Book Nobody Cites},\n"
+        "  author = {Doe, Jane},\n  year = {2020}\n}\n", encoding="utf-8",
+    )
+    validated, report, built, log = both_checks(site)
+    assert validated == 0 and built == 0, (report, log)  # by default an uncited entry is information
+    assert "nobody2020" not in report
+    with_plugin_options(site, "      uncited: warn\n")
+    validated, report, built, log = both_checks(site)
+    assert validated == 1 and built == 1, (report, log)
+    line = "bibliography.bib:2: W301 warning: entry 'nobody2020' is not cited by any case, brief or page"
+    assert line in report and line in build_warnings(log)
+    assert "::error file=bibliography.bib,line=2," in report
+
+
+def test_validate_and_new_use_the_folders_mkdocs_yml_names(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "cases").rename(site / "studies")
+    with_plugin_options(site, "      cases_dir: studies\n")
+    (site / "studies" / CASE).write_text(WARNINGS["W202"], encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    assert validated == 1 and built == 1, (report, log)
+    assert f"studies/{CASE}:" in report and build_warnings(log)[0].startswith(f"studies/{CASE}:")
+    made = casebook("new", "no-synthetic-new-case", "--type", "profile", "--country", "NO", "--mechanism",
+                    "coordination-post", "--policy-area", "central-government", "--start", "2001", cwd=site)
+    assert made.returncode == 0, made.stderr
+    assert (site / "studies/no-synthetic-new-case.md").is_file() and not (site / "cases").exists()

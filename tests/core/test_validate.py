@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from casebook.catalogue import Settings, load_catalogue
+from casebook.core.markdownsetup import MKDOCS_BUILTINS, MarkdownSetup
 from support import FIXTURES, make_site
 
 TEN_MISTAKES = """\
@@ -115,3 +116,29 @@ def test_word_count_and_placeholders_are_warnings(tmp_path: Path) -> None:
     catalogue = load_catalogue(Settings(root=site))
     assert [(p.code, p.severity.value) for p in catalogue.problems] == [("W201", "warning"), ("W202", "warning")]
     assert [c.slug for c in catalogue.cases] == ["short"]
+
+
+def test_settings_of_a_project_read_its_mkdocs_yml_and_keep_defaults_for_what_is_wrong(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_text(
+        "docs_dir: pages\nplugins:\n  - search\n  - casebook:\n      cases_dir: studies\n      briefs_dir: notes\n"
+        "      bibliography: refs.bib\n      uncited: warn\n      taxonomy_dir: 7\n"
+        "markdown_extensions:\n  - toc:\n      permalink: true\n  - admonition\n", encoding="utf-8")
+    settings = Settings.of_project(tmp_path)
+    assert (settings.cases_dir, settings.briefs_dir, settings.bibliography, settings.docs_dir, settings.uncited) == \
+        ("studies", "notes", "refs.bib", "pages", "warn")
+    assert settings.taxonomy_dir == "taxonomy"  # not text: the build reports it
+    assert settings.markdown.extensions == ("toc", "tables", "fenced_code", "admonition")
+    # The plugins as a mapping, as MkDocs also allows; an unknown 'uncited' value is the default.
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  casebook:\n    cases_dir: studies\n    uncited: loud\n",
+                                         encoding="utf-8")
+    settings = Settings.of_project(tmp_path)
+    assert (settings.cases_dir, settings.uncited) == ("studies", "info")
+    # No plugin options: the defaults, and MkDocs' own extensions only.
+    (tmp_path / "mkdocs.yml").write_text("plugins:\n  - casebook\n", encoding="utf-8")
+    assert Settings.of_project(tmp_path) == Settings(root=tmp_path, markdown=MarkdownSetup(MKDOCS_BUILTINS))
+    # A broken file, or none at all: the project's defaults.
+    for text in ("plugins: [casebook\n", "- just a list\n"):
+        (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+        assert Settings.of_project(tmp_path) == Settings(root=tmp_path), text
+    (tmp_path / "mkdocs.yml").unlink()
+    assert Settings.of_project(tmp_path) == Settings(root=tmp_path)

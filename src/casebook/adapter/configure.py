@@ -42,7 +42,7 @@ def configure(config: MkDocsConfig, options: CasebookConfig) -> BuildState:
     root = Path(config.config_file_path or ".").resolve().parent
     settings = Settings(
         root=root, cases_dir=options.cases_dir, taxonomy_dir=options.taxonomy_dir,
-        bibliography=options.bibliography, briefs_dir=options.briefs_dir,
+        bibliography=options.bibliography, briefs_dir=options.briefs_dir, uncited=options.uncited,
     )
     _refuse_unsafe(config)
     _check_site_dir(config, settings)

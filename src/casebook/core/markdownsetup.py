@@ -81,15 +81,19 @@ _MkDocsYamlLoader.add_constructor("!relative", _relative)
 _MkDocsYamlLoader.add_multi_constructor("tag:yaml.org,2002:python/name:", _python_name)
 
 
-def read_markdown_setup(root: Path) -> MarkdownSetup:
-    """The extensions ``root/mkdocs.yml`` lists; the project's defaults when there is no readable file."""
+def read_project_file(root: Path) -> dict[str, Any] | None:
+    """``root/mkdocs.yml`` as a mapping; None when there is no readable one (the build reports a broken file)."""
     config = root / "mkdocs.yml"
     if not config.is_file() or config.is_symlink():
-        return MarkdownSetup()
+        return None
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_MkDocsYamlLoader)  # noqa: S506 - safe loader
     except (yaml.YAMLError, ImportError, AttributeError, UnicodeDecodeError, OSError):
-        return MarkdownSetup()  # the build reports a broken mkdocs.yml itself
-    if not isinstance(data, dict):
-        return MarkdownSetup()
-    return MarkdownSetup.from_list(data.get("markdown_extensions", []))
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def read_markdown_setup(root: Path) -> MarkdownSetup:
+    """The extensions ``root/mkdocs.yml`` lists; the project's defaults when there is no readable file."""
+    data = read_project_file(root)
+    return MarkdownSetup() if data is None else MarkdownSetup.from_list(data.get("markdown_extensions", []))
