@@ -72,12 +72,16 @@ def test_a_draft_keeps_its_warnings_in_both_checks(tmp_path: Path) -> None:
     assert casebook("validate", "--strict", cwd=site).returncode == 1
 
 
-def test_a_warning_in_the_bibliography_fails_both_checks(tmp_path: Path) -> None:
+def site_with_bibliography(tmp_path: Path, entry: str) -> Path:
+    """The fixture site with one synthetic bibliography entry (a book by Jane Doe, 2020) whose fields start so."""
     site = make_site(tmp_path / "s")
-    (site / "bibliography.bib").write_text(
-        "@book{doe2020,\n  title = {A Synthetic Book},\n  title = {Twice},\n  author = {Doe, Jane},\n"
-        "  year = {2020}\n}\n", encoding="utf-8",
-    )
+    (site / "bibliography.bib").write_text(f"{entry}  author = {{Doe, Jane}},\n  year = {{2020}}\n}}\n",
+                                           encoding="utf-8")
+    return site
+
+
+def test_a_warning_in_the_bibliography_fails_both_checks(tmp_path: Path) -> None:
+    site = site_with_bibliography(tmp_path, "@book{doe2020,\n  title = {A Synthetic Book},\n  title = {Twice},\n")
     validated, report, built, log = both_checks(site)
     assert validated == 1 and built == 1, (report, log)
     assert "bibliography.bib:1: W303 warning: entry with key doe2020 has a duplicate title field" in report
@@ -93,11 +97,7 @@ def with_plugin_options(site: Path, options: str) -> None:
 
 
 def test_uncited_warn_makes_an_entry_nothing_cites_fail_both_checks(tmp_path: Path) -> None:
-    site = make_site(tmp_path / "s")
-    (site / "bibliography.bib").write_text(
-        "% Synthetic entry for tests.\n@book{nobody2020,\n  title = {A Synthetic Book Nobody Cites},\n"
-        "  author = {Doe, Jane},\n  year = {2020}\n}\n", encoding="utf-8",
-    )
+    site = site_with_bibliography(tmp_path, "% Synthetic.\n@book{nobody2020,\n  title = {Nobody Cites This},\n")
     validated, report, built, log = both_checks(site)
     assert validated == 0 and built == 0, (report, log)  # by default an uncited entry is information
     assert "nobody2020" not in report
