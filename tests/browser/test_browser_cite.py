@@ -172,6 +172,14 @@ def test_the_explorer_with_its_compare_and_cite_controls_has_no_serious_violatio
     tick(tab, DE)
     serious = serious_violations(tab)
     assert serious == [], "\n".join(f"{rule} ({impact}): {nodes}" for rule, impact, nodes in serious)
+    # Focused, each button keeps its contrast (Material's focus colour alone gives white text 4.25:1).
+    buttons = tab.locator(".cb-exsel__bar .md-button:enabled")
+    assert buttons.count() >= 3
+    for i in range(buttons.count()):
+        buttons.nth(i).focus()
+        tab.wait_for_timeout(400)  # Material's colour transition takes .25 s
+        serious = serious_violations(tab)
+        assert serious == [], "\n".join(f"{rule} ({impact}): {nodes}" for rule, impact, nodes in serious)
 
 
 def test_the_controls_fit_a_phone(browser: Any, served: str) -> None:

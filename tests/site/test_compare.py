@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.core.validate import published_schema
 from casebook.site.assembly import SiteOptions, assemble
 from casebook.site.casecard import case_header
-from casebook.site.compare import ASPECTS, COMPARE_PAGE, compare_data, compare_files, compare_page
+from casebook.site.compare import ASPECTS, COMPARE_PAGE, case_values, compare_data, compare_files, compare_page
 from casebook.site.datafiles import cases_csv
 from casebook.site.extras import UNINDEXED
 from casebook.site.selection import CITE_URI
@@ -84,10 +85,15 @@ def test_compare_values_carry_labels_links_and_the_ids_that_mark_them_shared(cat
     assert de["mechanisms"] == [{"text": "One-stop shop", "id": "one-stop-shop", "href": "mechanisms/one-stop-shop/"}]
     assert de["period"] == [{"text": "2005–present"}]  # no id: a period is never "shared"
     assert de["levels"] == [{"text": "National", "id": "national"}, {"text": "Local", "id": "local"}]
-    # The same organisation in two cases has the same id, whatever its role.
-    assert de["organisations"][0] == {"text": "Agentur für Arbeit (BA)", "id": "agentur für arbeit",
+    # An organisation is its name within the case's countries: the same name in two countries is two organisations
+    # (two countries' "Ministry of Health" are not shared); in the same countries it is one, whatever its role.
+    assert de["organisations"][0] == {"text": "Agentur für Arbeit (BA)", "id": "DE:agentur für arbeit",
                                       "note": "Synthetic role"}
-    assert dk["organisations"][0]["id"] == no["organisations"][0]["id"] == "agentur für arbeit"
+    assert dk["organisations"][0]["id"] == "DK:agentur für arbeit" and no["organisations"][0]["id"].startswith("NO:")
+    german = next(c for c in catalogue.cases if c.slug == "de-one-stop-jobcentre")
+    again = replace(german, slug="de-again", meta={**german.meta, "organisations": [
+        {"name": "Agentur  für ARBEIT", "role": "Another synthetic role"}]})
+    assert case_values(again, catalogue.taxonomy, [])["organisations"][0]["id"] == "DE:agentur für arbeit"
     assert [v["text"] for v in no["lessons"]] == ["=1+1 first", "ok; - fine", "<img src=x onerror=alert(3)> lesson"]
     assert all("id" not in v for v in no["lessons"])
     assert no["type"][0] == {"text": "Profile", "id": "profile"} and no["type"][1]["text"].endswith(" words")

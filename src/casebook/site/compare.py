@@ -68,9 +68,12 @@ def _value(text: str, *, id: str | None = None, href: str | None = None, note: s
     return value
 
 
-def _organisation(org: dict[str, str]) -> dict[str, str]:
+def _organisation(org: dict[str, str], countries: list[str]) -> dict[str, str]:
+    """One organisation; its id is its name within the case's countries, so that two countries' "Ministry of
+    Health" are not one organisation shared by both cases."""
     name = org["name"] + (f" ({org['acronym']})" if org.get("acronym") else "")
-    return _value(name, id=" ".join(org["name"].casefold().split()), note=org.get("role"))
+    folded = " ".join(org["name"].casefold().split())
+    return _value(name, id=f"{'+'.join(sorted(countries))}:{folded}", note=org.get("role"))
 
 
 def case_values(
@@ -97,7 +100,7 @@ def case_values(
         "direction": [_value(v.capitalize(), id=v) for v in coordination.get("direction") or []],
         "modes": [_value(v.capitalize(), id=v) for v in coordination.get("modes") or []],
         "levels": [_value(v.capitalize(), id=v) for v in coordination.get("levels") or []],
-        "organisations": [_organisation(org) for org in case.organisations],
+        "organisations": [_organisation(org, case.countries) for org in case.organisations],
         "lessons": [_value(lesson) for lesson in case.meta.get("lessons") or []],
         "type": [_value(TYPE_LABELS.get(case.type, case.type), id=case.type),
                  _value(f"{words:,} word" + ("" if words == 1 else "s"))],
