@@ -90,3 +90,24 @@ def test_mechanism_and_policy_area_pages_show_their_cases_lessons_drafts_only_wh
         assert draft_entry.index("DRAFT") < draft_entry.index("Draft-only lesson.")
     # Other pages keep no lessons section; a term no case uses has none.
     assert HEADING not in built["countries/no.md"] and HEADING not in built["mechanisms/task-force.md"]
+
+
+def test_lessons_follow_the_order_the_page_lists_the_cases_in(tmp_path: Path) -> None:
+    # Listed by country (Norway before Sweden); by title the Swedish case would come first.
+    site = make_site(tmp_path / "site", {
+        "se-lessons.md": synthetic("An early synthetic Swedish case", ["SE"], ["task-force"], ["health"], 2004),
+        "no-lessons.md": synthetic("Zeta synthetic Norwegian case", ["NO"], ["task-force"], ["health"], 2005),
+        "nose-lessons.md": synthetic("Mid synthetic case of both", ["NO", "SE"], ["task-force"], ["health"], 2006),
+    })
+    for name in ("se-lessons.md", "no-lessons.md", "nose-lessons.md"):
+        path = site / "cases" / name
+        path.write_text(path.read_text().replace("authors:", f'lessons: ["Lesson of {name}"]\nauthors:', 1))
+    catalogue = load_catalogue(Settings(root=site))
+    assert not catalogue.errors, catalogue.errors
+    page = next(p.markdown for p in SiteBuilder(catalogue, include_drafts=False).pages()
+                if p.src_uri == "mechanisms/task-force.md")
+    listing, lessons = page.split(f"## {HEADING}")
+    titles = ["Mid synthetic case of both", "Zeta synthetic Norwegian case", "An early synthetic Swedish case"]
+    assert sorted(titles, key=listing.index) == titles[:2] + titles[2:]  # Norway's two, then Sweden's own
+    assert sorted(titles, key=lessons.index) == sorted(titles, key=listing.index)
+    assert lessons.count("Lesson of nose-lessons.md") == 1  # a case of two countries, once

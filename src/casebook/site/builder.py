@@ -319,10 +319,12 @@ class SiteBuilder:
         for case in cases:
             for code in dict.fromkeys(case.countries):
                 by_country.setdefault(code, []).append(case)
+        listed: dict[str, Case] = {}  # the cases in the order the page lists them, each once
         for code in sorted(by_country, key=self.country_sort_key):
             parts.append(f"## [{markdown_text(country_name(code))}](../countries/{code.lower()}.md)\n")
             parts.append(self.listing(src, by_country[code]))
-        lessons = lessons_section(cases, lambda case: self.links.href(src, case_src(case.slug)), block=self.block)
+            listed.update((case.slug, case) for case in by_country[code] if case.slug not in listed)
+        lessons = lessons_section(list(listed.values()), lambda case: self.links.href(src, case_src(case.slug)), block=self.block)
         if lessons:
             parts.append(lessons)
         return SitePage(src, term.label, "\n".join(parts))
