@@ -14,6 +14,7 @@ from casebook.bibliography import UNCITED
 from casebook.catalogue import Settings, is_bibliography, load_catalogue
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
+from casebook.core.markdownsetup import read_project_file
 from casebook.core.problems import format_github, format_json, safe_text
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
 from casebook.core.validate import WORD_RANGES, published_schema
@@ -208,7 +209,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except PortableError as error:
         print(f"casebook export: nothing written; {safe_text(str(error))}", file=sys.stderr)
         return 1
-    files = data_files(catalogue.published, catalogue.taxonomy, catalogue.bibliography)
+    site_url = (read_project_file(root) or {}).get("site_url")
+    files = data_files(catalogue.published, catalogue.taxonomy, catalogue.bibliography,
+                       site_url=site_url if isinstance(site_url, str) else "")
     for path in write_export(out, files):
         print(f"wrote {safe_text(str(path))}")
     if site_src.exists():

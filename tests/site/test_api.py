@@ -18,7 +18,7 @@ from casebook.core.validate import base_schema, published_schema
 from casebook.site.api import FILES, SCHEMAS, api_files, api_schema, schema_src
 from casebook.site.apipage import PLACEHOLDER_BASE, api_page, example_base
 from casebook.site.assembly import SiteOptions, assemble
-from casebook.site.datafiles import cases_json, codebook_page, data_page
+from casebook.site.datafiles import cases_json, codebook_page, data_files, data_page
 from casebook.site.urls import page_url
 from support import REPO, make_site
 from support.corpus import make_corpus
@@ -196,9 +196,22 @@ def test_published_schemas_are_self_contained_and_name_their_own_address() -> No
         schema = api_schema(name)
         text = json.dumps(schema)
         assert "$ref" not in text and "$defs" not in text and '"additionalProperties": false' not in text
-        assert schema["$id"].endswith(f"/api/v1/schema/{name}.schema.json")
         jsonschema.Draft202012Validator.check_schema(schema)
     assert set(api_schema("case")["properties"]["cited_references"]["items"]["properties"]["type"]["enum"]) == TYPES
+
+
+def test_published_schemas_name_their_address_on_this_site_or_none(catalogue: Catalogue) -> None:
+    for site_url in ("https://example.org/casebook/", "https://example.org/casebook"):
+        files = api_files(catalogue, site_url=site_url)
+        for name in SCHEMAS:
+            schema = json.loads(files[f"api/v1/schema/{name}.schema.json"])
+            assert schema["$id"] == f"https://example.org/casebook/api/v1/schema/{name}.schema.json"
+        data = data_files(catalogue.published, catalogue.taxonomy, None, site_url=site_url)
+        assert json.loads(data["case.schema.json"])["$id"] == "https://example.org/casebook/data/case.schema.json"
+    # Without a site_url no address is claimed (the packaged files' own $id names no real site).
+    files = api_files(catalogue)
+    assert all("$id" not in json.loads(files[f"api/v1/schema/{name}.schema.json"]) for name in SCHEMAS)
+    assert "$id" not in json.loads(data_files(catalogue.published, catalogue.taxonomy, None)["case.schema.json"])
 
 
 def test_the_api_page_documents_addresses_schema_examples_licence_and_the_promise(catalogue: Catalogue) -> None:

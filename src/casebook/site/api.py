@@ -33,7 +33,7 @@ from casebook.core.model import Case
 from casebook.core.regions import region_of
 from casebook.core.taxonomy import Term, country_name
 from casebook.core.validate import load_schema
-from casebook.site.datafiles import case_record, json_file
+from casebook.site.datafiles import case_record, schema_file
 from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src
 
 #: Where the API's files are, relative to the site root.
@@ -222,8 +222,9 @@ def api_schema(name: str) -> dict[str, Any]:
     return result
 
 
-def api_files(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str, str]:
-    """Site-relative path -> content of every file of the API, schemas included."""
+def api_files(catalogue: Catalogue, *, directory_urls: bool = True, site_url: str = "") -> dict[str, str]:
+    """Site-relative path -> content of every file of the API, schemas included (``$id``: their address under
+    ``site_url``, none without it)."""
     cases = _published(catalogue.cases)
     taxonomy = catalogue.taxonomy
     files = {api_src("cases.json"): api_json([api_record(c, directory_urls=directory_urls) for c in cases])}
@@ -238,5 +239,5 @@ def api_files(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str,
         terms_data(taxonomy.policy_areas.values(), "policy_areas", cases, policy_area_src,
                    directory_urls=directory_urls))
     for name in SCHEMAS:
-        files[schema_src(name)] = json_file(api_schema(name))  # schemas are read by people too: indented
+        files[schema_src(name)] = schema_file(api_schema(name), schema_src(name), site_url)  # indented, for people
     return files

@@ -155,7 +155,7 @@ def assemble(
     )
     done.files[API_PAGE] = api_page(catalogue.published, site_url=options.site_url,
                                     bibliography="data/bibliography.bib" in done.files)
-    done.files.update(api_files(catalogue, directory_urls=options.directory_urls))
+    done.files.update(api_files(catalogue, directory_urls=options.directory_urls, site_url=options.site_url))
     # The comparison view and "Cite this selection" (the explorer's downloads, from each case's "Cite this case").
     done.pages.append(SitePage(COMPARE_PAGE, "Compare cases", compare_page(
         catalogue.published, directory_urls=options.directory_urls, block=block), in_nav=True))

@@ -324,7 +324,8 @@ class SiteBuilder:
             parts.append(f"## [{markdown_text(country_name(code))}](../countries/{code.lower()}.md)\n")
             parts.append(self.listing(src, by_country[code]))
             listed.update((case.slug, case) for case in by_country[code] if case.slug not in listed)
-        lessons = lessons_section(list(listed.values()), lambda case: self.links.href(src, case_src(case.slug)), block=self.block)
+        lessons = lessons_section(list(listed.values()), lambda case: self.links.href(src, case_src(case.slug)),
+                                  block=self.block)
         if lessons:
             parts.append(lessons)
         return SitePage(src, term.label, "\n".join(parts))

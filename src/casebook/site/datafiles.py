@@ -47,6 +47,15 @@ def json_file(value: Any) -> str:
     return json_in_html(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)) + "\n"
 
 
+def schema_file(schema: dict[str, Any], path: str, site_url: str) -> str:
+    """A JSON Schema published at ``path`` (site-relative): its ``$id`` is its address on this site, or it has none
+    when ``site_url`` is unset (a wrong absolute ``$id`` is worse than none)."""
+    published = {key: value for key, value in schema.items() if key != "$id"}
+    if site_url:
+        published["$id"] = site_url.rstrip("/") + "/" + path
+    return json_file(published)
+
+
 def cases_json(cases: Iterable[Case]) -> str:
     """A JSON array, one object per published case, sorted by slug."""
     return json_file([case_record(c) for c in sorted(cases, key=lambda c: c.slug) if not c.is_draft])
@@ -159,8 +168,12 @@ def licence_text(names: Iterable[str]) -> str:
     return "\n".join(lines)
 
 
-def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: Bibliography | None) -> dict[str, str]:
+def data_files(
+    cases: Iterable[Case], taxonomy: Taxonomy, bibliography: Bibliography | None, *, site_url: str = ""
+) -> dict[str, str]:
     """File name -> content of every data file (``bibliography.bib`` only when there is one that could be read).
+
+    ``site_url`` gives the schema its ``$id`` (``data/case.schema.json`` on the site).
 
     ``bibliography.bib`` is :meth:`Bibliography.published`, never the contributors' file as it is.
     """
@@ -169,7 +182,7 @@ def data_files(cases: Iterable[Case], taxonomy: Taxonomy, bibliography: Bibliogr
     files = {
         "cases.json": cases_json(cases),
         "cases.csv": cases_csv(cases, schema),
-        "case.schema.json": json_file(schema),
+        "case.schema.json": schema_file(schema, "data/case.schema.json", site_url),
     }
     bib = bibliography.published() if bibliography is not None else None
     files["LICENSE.txt"] = licence_text([*files, *(["bibliography.bib"] if bib is not None else [])])

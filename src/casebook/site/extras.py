@@ -41,7 +41,7 @@ def generated_files(
         "data/index.md": "",
         "data/codebook.md": codebook_page(published_schema(catalogue.taxonomy), catalogue.taxonomy),
     }
-    data = data_files(cases, catalogue.taxonomy, catalogue.bibliography)
+    data = data_files(cases, catalogue.taxonomy, catalogue.bibliography, site_url=site_url)
     files["data/index.md"] = data_page(len(cases), data)
     for name, content in data.items():
         files[f"data/{name}"] = content
