@@ -16,7 +16,6 @@ from pybtex.database import parse_string
 from casebook.catalogue import Catalogue, Settings, load_catalogue
 from casebook.core.validate import published_schema
 from casebook.site.assembly import SiteOptions, assemble
-from casebook.site.casecard import case_header
 from casebook.site.compare import ASPECTS, COMPARE_PAGE, case_values, compare_data, compare_files, compare_page
 from casebook.site.datafiles import cases_csv
 from casebook.site.extras import UNINDEXED
@@ -145,10 +144,21 @@ def test_every_published_case_page_links_to_compare_with_itself(catalogue: Catal
     pages = {p.src_uri: p for p in done.pages}
     for slug in PUBLISHED:
         assert f'<a href="../../compare/?cases={slug}">Compare with…</a>' in pages[f"cases/{slug}.md"].markdown
-    served = {p.src_uri: p for p in assembled(catalogue, include_drafts=True).pages}
-    assert "compare/" not in served["cases/gt-draft-case.md"].markdown  # a draft is in no comparison
-    draft = next(c for c in catalogue.cases if c.slug == "gt-draft-case")
-    assert "Compare with" not in case_header(draft, catalogue.taxonomy)
+    assert "gt-draft-case" not in json.dumps(done.files["compare/cases.json"]) + done.files["explore/cite.json"]
+    assert not any("gt-draft-case" in path for path in done.files)
+
+
+def test_a_preview_offers_drafts_to_compare_and_cite_marked_as_drafts(catalogue: Catalogue) -> None:
+    served = assembled(catalogue, include_drafts=True)
+    pages = {p.src_uri: p for p in served.pages}
+    assert '<a href="../../compare/?cases=gt-draft-case">Compare with…</a>' in pages["cases/gt-draft-case.md"].markdown
+    data = json.loads(served.files["compare/cases.json"])
+    assert by_slug(data)["gt-draft-case"]["draft"] is True
+    assert all("draft" not in record for slug, record in by_slug(data).items() if slug != "gt-draft-case")
+    assert json.loads(served.files["compare/cases/gt-draft-case.json"])["slug"] == "gt-draft-case"
+    cite = json.loads(served.files["explore/cite.json"])
+    assert set(cite["cases"]) == PUBLISHED | {"gt-draft-case"}
+    assert "@" in cite["cases"]["gt-draft-case"]["bibtex"] and cite["cases"]["gt-draft-case"]["csv"]
 
 
 def test_compare_is_a_nav_page_with_its_data_beside_it_and_not_searched(catalogue: Catalogue) -> None:

@@ -1,6 +1,6 @@
 """Drafts in the preview: the real ``mkdocs serve`` shows them wherever a published case would be (home, list of
-cases, countries, map, explorer, search), marked as drafts, with counts that agree; the real build of the same
-site has none of them."""
+cases, countries, map, explorer, search, the comparison view, "Cite this selection"), marked as drafts, with counts
+that agree; the real build of the same site has none of them."""
 
 from __future__ import annotations
 
@@ -113,6 +113,20 @@ def test_the_preview_searches_drafts_and_marks_them(tab: Any, preview: str) -> N
     tab.goto(preview + "explore/?q=zanzibarquux")
     tab.wait_for_function("() => /^1 case of/.test((document.querySelector('.cb-ex__status') || {}).textContent)")
     assert tab.locator(".cb-ex__case h3 a").all_inner_texts() == [DRAFT_TITLE]
+
+
+def test_the_preview_compares_and_cites_drafts_marked_as_drafts(tab: Any, preview: str) -> None:
+    tab.goto(preview + "cases/gt-draft-case/")
+    tab.click("text=Compare with…")
+    tab.wait_for_selector(".cb-cmp__option")
+    assert tab.locator(".cb-cmp__option:has-text('Draft fixture case') .cb-badge").inner_text() == "DRAFT"
+    tab.check(".cb-cmp__option:has-text('A coordination minister') input")
+    tab.wait_for_selector(".cb-cmp__table")
+    heads = tab.locator(".cb-cmp__table thead th").all_inner_texts()
+    assert DRAFT_TITLE in heads[1] and "DRAFT" in heads[1] and "DRAFT" not in heads[2]
+    # The explorer's "Cite this selection" has the drafts it lists.
+    cite = json.loads(urllib.request.urlopen(preview + "explore/cite.json", timeout=10).read())
+    assert {"gt-draft-case", "no-second-draft"} <= set(cite["cases"])
 
 
 def test_a_build_of_the_same_site_has_no_draft(site: Path, preview: str) -> None:

@@ -29,6 +29,7 @@
 
   var el = window.casebookDom.el; // dom.js
   var fold = window.casebookDom.fold;
+  var draftMark = window.casebookDom.draftMark;
 
   /** A link to a page of this site, or null for anything that would leave it. */
   function siteLink(path, text) {
@@ -103,7 +104,7 @@
       box.addEventListener("change", function () { choose(c.slug, box.checked); });
       var meta = c.countries.join(", ") + " \u00b7 " + c.period;
       var item = el("li", { "class": "cb-cmp__option" }, [box, el("label", { "for": id }, [
-        el("span", { "class": "cb-cmp__option-title", text: c.title }),
+        el("span", { "class": "cb-cmp__option-title" }, [c.title, c.draft ? " " : null, draftMark(c)]),
         el("span", { "class": "cb-cmp__option-meta", text: meta }),
       ])]);
       item.cbText = fold([c.title, meta].concat(c.terms).join(" "));
@@ -200,7 +201,8 @@
     var n = chosen.length;
     var head = el("tr", {}, [el("th", { scope: "col", text: "Aspect" })].concat(chosen.map(function (slug) {
       var c = bySlug.get(slug);
-      return el("th", { scope: "col" }, [siteLink(c.url, c.title) || c.title, " ", removeButton(c)]);
+      var title = siteLink(c.url, c.title) || c.title;
+      return el("th", { scope: "col" }, [title, c.draft ? " " : null, draftMark(c), " ", removeButton(c)]);
     })));
     var rows = data.aspects.map(function (a) {
       return el("tr", {}, [el("th", { scope: "row", text: a.label })].concat(chosen.map(function (slug) {
@@ -225,7 +227,8 @@
         facts.appendChild(el("dd", {}, [cell(slug, a, counts)]));
       });
       return el("section", { "class": "cb-cmp__card", "aria-labelledby": "cb-cmp-card-" + i }, [
-        el("h3", { id: "cb-cmp-card-" + i }, [siteLink(c.url, c.title) || c.title]),
+        el("h3", { id: "cb-cmp-card-" + i },
+          [siteLink(c.url, c.title) || c.title, c.draft ? " " : null, draftMark(c)]),
         removeButton(c),
         facts,
       ]);

@@ -1,5 +1,5 @@
 /* Casebook page scripts' shared helpers: the explorer (explore.js, explore-select.js) and the comparison view
- * (compare.js) load this first and take el and fold from window.casebookDom.
+ * (compare.js) load this first and take el, fold and draftMark from window.casebookDom.
  */
 (function () {
   "use strict";
@@ -25,5 +25,10 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  window.casebookDom = { el: el, fold: fold };
+  /** The "DRAFT" badge of a draft's record (drafts are records only in a preview, mkdocs serve); null otherwise. */
+  function draftMark(record) {
+    return record.draft ? el("span", { "class": "cb-badge", text: "DRAFT" }) : null;
+  }
+
+  window.casebookDom = { el: el, fold: fold, draftMark: draftMark };
 })();

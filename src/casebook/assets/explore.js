@@ -24,6 +24,7 @@
 
   var el = window.casebookDom.el; // dom.js
   var fold = window.casebookDom.fold;
+  var draftMark = window.casebookDom.draftMark;
 
   // --- state <-> URL ---
   function readUrl() {
@@ -223,9 +224,6 @@
   }
 
   // Drafts are records only in the preview of `mkdocs serve`, never in a build: marked as on the other pages.
-  function draftMark(c) {
-    return c.draft ? el("span", { "class": "cb-badge", text: "DRAFT" }) : null;
-  }
 
   function sync() {
     els.q.value = state.q;

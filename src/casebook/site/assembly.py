@@ -159,8 +159,10 @@ def assemble(
     # The comparison view and "Cite this selection" (the explorer's downloads, from each case's "Cite this case").
     done.pages.append(SitePage(COMPARE_PAGE, "Compare cases", compare_page(
         catalogue.published, directory_urls=options.directory_urls, block=block), in_nav=True))
-    done.files.update(compare_files(catalogue, directory_urls=options.directory_urls))
-    done.files[CITE_URI] = selection_json(catalogue.published, catalogue.taxonomy, done.citations)
+    done.files.update(compare_files(catalogue, directory_urls=options.directory_urls,
+                                    include_drafts=options.include_drafts))
+    done.files[CITE_URI] = selection_json(catalogue.cases, catalogue.taxonomy, done.citations,
+                                          include_drafts=options.include_drafts)
     return done
 
 

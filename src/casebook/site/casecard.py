@@ -51,10 +51,8 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     rows.append(facet("Type", [(case.type, None)]))
     rows.append(badge_row(case, taxonomy))
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
-    # Drafts are in no comparison: the view shows published cases only.
-    compare = "" if case.is_draft else (
-        f'<p class="cb-case-compare"><a href="{html_attr(compare_href(case.slug, link))}">Compare with…</a></p>\n'
-    )
+    # A draft's page exists only in a preview, whose comparison view offers drafts too.
+    compare = f'<p class="cb-case-compare"><a href="{html_attr(compare_href(case.slug, link))}">Compare with…</a></p>\n'
     return (
         f'<h1 id="case-title">{html_text(case.title)}</h1>\n{draft}'
         f'<p class="cb-summary">{html_text(case.summary)}</p>\n'

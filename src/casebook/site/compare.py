@@ -27,7 +27,7 @@ from casebook.core.links import page_url, relative_link
 from casebook.core.model import Case
 from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.core.validate import word_count
-from casebook.site.explore import TYPE_LABELS
+from casebook.site.explore import TYPE_LABELS, draft_mark
 from casebook.site.urls import COMPARE, case_src, country_src, mechanism_src, policy_area_src
 
 COMPARE_PAGE = COMPARE
@@ -120,11 +120,17 @@ def cited_sources(catalogue: Catalogue, case: Case) -> list[tuple[str, str]]:
     return [(key, formatted[key].label) for key in sorted(keys, key=lambda k: formatted[k].sort_key)]
 
 
-def compare_data(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str, Any]:
+def compared(catalogue: Catalogue, include_drafts: bool) -> list[Case]:
+    """The cases the view offers: the published ones, and in a preview (``mkdocs serve``) the drafts too."""
+    return list(catalogue.cases if include_drafts else catalogue.published)
+
+
+def compare_data(catalogue: Catalogue, *, directory_urls: bool = True, include_drafts: bool = False) -> dict[str, Any]:
     """The aspects, and one short record per published case (by title): what the list to choose from shows and
-    searches. The values of each case are in its own file (:func:`case_details`)."""
+    searches. The values of each case are in its own file (:func:`case_details`). In a preview drafts are records
+    too, marked ``"draft": true`` as in the explorer's data."""
     taxonomy = catalogue.taxonomy
-    cases = sorted(catalogue.published, key=lambda c: (c.title.casefold(), c.slug))
+    cases = sorted(compared(catalogue, include_drafts), key=lambda c: (c.title.casefold(), c.slug))
     records = [
         {
             "slug": case.slug,
@@ -134,6 +140,7 @@ def compare_data(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[s
             "period": case.period_label,
             "terms": [term_label(taxonomy.mechanisms, m) for m in case.mechanisms]
             + [term_label(taxonomy.policy_areas, p) for p in case.policy_areas],
+            **draft_mark(case),
         }
         for case in cases
     ]
@@ -162,20 +169,22 @@ def _dumps(value: Any) -> str:
     return json_in_html(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))) + "\n"
 
 
-def compare_files(catalogue: Catalogue, *, directory_urls: bool = True) -> dict[str, str]:
-    """The comparison's data files by path: the list of cases, and each published case's values.
+def compare_files(catalogue: Catalogue, *, directory_urls: bool = True, include_drafts: bool = False) -> dict[str, str]:
+    """The comparison's data files by path: the list of cases, and each published case's values (and each
+    draft's, in a preview).
 
     At a thousand cases the list stays small enough to load with the page; the values (lessons, organisations
     and sources make most of them) come only for the cases a reader puts side by side.
     """
-    files = {DATA_URI: _dumps(compare_data(catalogue, directory_urls=directory_urls))}
-    for case in sorted(catalogue.published, key=lambda c: c.slug):
+    files = {DATA_URI: _dumps(compare_data(catalogue, directory_urls=directory_urls, include_drafts=include_drafts))}
+    for case in sorted(compared(catalogue, include_drafts), key=lambda c: c.slug):
         files[details_uri(case.slug)] = _dumps(case_details(catalogue, case, directory_urls=directory_urls))
     return files
 
 
 def compare_page(cases: Iterable[Case], *, directory_urls: bool = True, block: Callable[[str], str] = identity) -> str:
-    """The Markdown of ``/compare/``: a mount point the script fills; without JavaScript, a list of the cases."""
+    """The Markdown of ``/compare/``: a mount point the script fills; without JavaScript, a list of the published
+    ``cases``."""
 
     def link(src: str) -> str:
         return relative_link(COMPARE_PAGE, src, directory_urls=directory_urls)

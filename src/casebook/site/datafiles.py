@@ -103,12 +103,12 @@ def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
     and so does every part of a cell that a spreadsheet splitting on ``;``, ``,`` or a tab would read as a cell
     (:func:`casebook.core.escape.csv_cell`).
     """
-    header, rows = csv_lines(cases, schema)
+    header, rows = csv_lines((c for c in cases if not c.is_draft), schema)
     return header + "".join(rows.values())
 
 
 def csv_lines(cases: Iterable[Case], schema: dict[str, Any]) -> tuple[str, dict[str, str]]:
-    """``cases.csv`` in pieces: its header line, and each published case's line by slug, in slug order.
+    """``cases.csv`` in pieces: its header line, and each of ``cases``' lines by slug, in slug order.
 
     "Cite this selection" (``site/selection.py``) joins the header and some of the lines, so a selection's CSV
     has exactly the lines ``cases.csv`` has for those cases.
@@ -116,7 +116,7 @@ def csv_lines(cases: Iterable[Case], schema: dict[str, Any]) -> tuple[str, dict[
     columns = csv_columns(schema)
     rows = {
         case.slug: csv_line(csv_row(case, columns))
-        for case in sorted(cases, key=lambda c: c.slug) if not case.is_draft
+        for case in sorted(cases, key=lambda c: c.slug)
     }
     return csv_line(columns), rows
 

@@ -25,9 +25,12 @@ from casebook.site.urls import case_src
 CITE_URI = "explore/cite.json"
 
 
-def selection_json(cases: Iterable[Case], taxonomy: Taxonomy, citations: Mapping[str, CaseCitation]) -> str:
-    """``explore/cite.json`` for the published ``cases``; ``citations`` are the case pages' by source path."""
-    published = [c for c in cases if not c.is_draft]
+def selection_json(
+    cases: Iterable[Case], taxonomy: Taxonomy, citations: Mapping[str, CaseCitation], *, include_drafts: bool = False
+) -> str:
+    """``explore/cite.json`` for the published ``cases`` (and the drafts, in a preview, as the explorer lists them);
+    ``citations`` are the case pages' by source path."""
+    published = [c for c in cases if (include_drafts or not c.is_draft) and case_src(c.slug) in citations]
     header, rows = csv_lines(published, published_schema(taxonomy))
     data = {
         "csv_header": header,
