@@ -73,6 +73,10 @@ def chromium(browser: Any) -> Iterator[Any]:
     instance.close()
 
 
+#: The explorer is drawn once its cases have their "Compare" boxes (explore-select.js adds them after explore.js).
+EXPLORER_READY = ".cb-ex__case .cb-exsel__tick"
+
+
 def open_page(chromium: Any, viewport: dict[str, int], url: str, ready: str) -> tuple[Any, Any]:
     context = new_context(chromium, viewport)
     page = context.new_page()
@@ -109,7 +113,7 @@ def test_the_case_header_card_looks_as_it_did(chromium: Any, served: str, device
 
 
 def test_the_explorer_on_a_phone_looks_as_it_did(chromium: Any, served: str, tmp_path: Path) -> None:
-    context, page = open_page(chromium, PHONE, served + "explore/", ".cb-ex__case")
+    context, page = open_page(chromium, PHONE, served + "explore/", EXPLORER_READY)
     try:
         check_screenshot(bytes(page.screenshot(animations="disabled", caret="hide")), "explorer-phone", tmp_path)
         page.focus(".cb-ex__toggle")
@@ -122,7 +126,7 @@ def test_the_explorer_on_a_phone_looks_as_it_did(chromium: Any, served: str, tmp
 
 
 def test_the_explorer_on_a_desktop_looks_as_it_did(chromium: Any, served: str, tmp_path: Path) -> None:
-    context, page = open_page(chromium, DESKTOP, served + "explore/", ".cb-ex__case")
+    context, page = open_page(chromium, DESKTOP, served + "explore/", EXPLORER_READY)
     try:
         check_screenshot(bytes(page.screenshot(animations="disabled", caret="hide")), "explorer-desktop", tmp_path)
     finally:
