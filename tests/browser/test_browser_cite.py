@@ -186,10 +186,28 @@ def test_the_controls_fit_a_phone(browser: Any, served: str) -> None:
     context, page = new_tab(browser, served, viewport={"width": 390, "height": 844}, is_mobile=True)
     try:
         open_explorer(page, served)
+        # The controls follow the list in the page's order too, so the keyboard meets them where the eye does.
+        assert page.evaluate("""() => { const bar = document.querySelector('.cb-exsel__bar');
+            const list = document.querySelector('.cb-ex__results');
+            return !!(list.compareDocumentPosition(bar) & Node.DOCUMENT_POSITION_FOLLOWING); }""")
         tick(page, DE)
+        # A screen reader hears what the tick did.
+        said = page.locator("#cb-exsel-compare-text")
+        assert said.get_attribute("aria-live") == "polite" and said.inner_text().startswith("Ticked:")
         tick(page, DK)
-        assert page.get_by_role("link", name="Compare the ticked cases").is_visible()
+        go = page.get_by_role("link", name="Compare the ticked cases")
+        assert go.is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        # Scrolled back to the first case, the link is still on the screen, at its bottom, beside the ticks.
+        page.locator(".cb-ex__case").first.scroll_into_view_if_needed()
+        page.evaluate("window.scrollTo(0, 0)")
+        box = go.bounding_box()
+        assert box is not None and 844 - 120 < box["y"] and box["y"] + box["height"] <= 844, box
+        # And the last case is not hidden under it.
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        last = page.locator(".cb-exsel__tick").last.bounding_box()
+        panel = page.locator(".cb-exsel__compare").bounding_box()
+        assert last is not None and panel is not None and last["y"] + last["height"] <= panel["y"], (last, panel)
         assert page.errors == [] and page.outside == []
     finally:
         context.close()

@@ -82,7 +82,8 @@
   // --- ticking cases to compare ---
   function build() {
     els = {};
-    els.compareText = el("p", { "class": "cb-exsel__text", id: "cb-exsel-compare-text" });
+    // Polite live region: a screen reader hears what ticking did ("Ticked: ... Tick one to three more").
+    els.compareText = el("p", { "class": "cb-exsel__text", id: "cb-exsel-compare-text", "aria-live": "polite" });
     els.go = el("a", { "class": "md-button md-button--primary", text: "Compare the ticked cases" });
     els.untick = el("button", { type: "button", "class": "md-button", text: "Untick all" });
     els.untick.addEventListener("click", function () { ticked = []; refresh(); });
@@ -134,12 +135,28 @@
     els.shownCite.buttons.forEach(function (b) { b.disabled = !shown.length; });
     els.tickedCite.text.textContent = "The " + cases(n) + " ticked:";
     els.tickedCite.group.hidden = n === 0;
+    els.bar.classList.toggle("cb-exsel__bar--ticked", n > 0);
+    if (els.bar.parentNode) els.bar.parentNode.classList.toggle("cb-ex__output--ticked", n > 0);
   }
+
+  // Before the list on a wide screen, after it on a phone (as casebook.css's breakpoint says).
+  var phone = window.matchMedia("(max-width: 44.9375em)");
+  var placed = null; // the explorer's latest {output, results}
+
+  function place() {
+    if (!placed) return;
+    var before = phone.matches ? placed.results.nextSibling : placed.results;
+    if (els.bar.parentNode !== placed.output || els.bar.nextSibling !== before) {
+      placed.output.insertBefore(els.bar, before);
+    }
+  }
+  phone.addEventListener("change", place);
 
   explorer.addEventListener("cb-explore:update", function (event) {
     var detail = event.detail;
     if (!els) build();
-    if (els.bar.parentNode !== detail.output) detail.output.insertBefore(els.bar, detail.results);
+    placed = { output: detail.output, results: detail.results };
+    place();
     shown = detail.cases.map(function (c) { return c.slug; });
     boxes = new Map();
     var records = new Map();
