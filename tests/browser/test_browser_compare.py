@@ -25,13 +25,32 @@ PUBLISHED = 7  # the corpus's published cases (its one draft is never offered)
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = compare_site(tmp_path_factory.mktemp("browser-compare") / "site")
     result = build(site)
     assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(site / "site")
+    return site / "site"
+
+
+@pytest.fixture(scope="module")
+def served(built: Path) -> Iterator[str]:
+    base, shutdown = serve_directory(built)
     yield base
     shutdown()
+
+
+def test_opened_from_a_file_the_views_say_why_they_are_empty_and_link_the_cases(browser: Any, built: Path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        for path in ("compare/index.html", "explore/index.html"):
+            page.goto((built / path).as_uri())
+            said = page.wait_for_selector(".cb-load-failed")
+            assert "a page opened from a file" in said.inner_text() and "python3 -m http.server" in said.inner_text()
+            link = said.query_selector("a")
+            assert link is not None and link.get_attribute("href") == (built / "cases").as_uri() + "/"
+    finally:
+        context.close()
 
 
 def watched(context: Any, base: str) -> Any:

@@ -296,6 +296,6 @@
     writeUrl();
     render();
   }).catch(function () {
-    mount.appendChild(el("p", { text: "The list of cases could not be loaded." }));
+    window.casebookDom.loadFailed(mount, "The list of cases");
   });
 })();

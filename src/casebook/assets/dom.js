@@ -1,5 +1,5 @@
 /* Casebook page scripts' shared helpers: the explorer (explore.js, explore-select.js) and the comparison view
- * (compare.js) load this first and take el, fold and draftMark from window.casebookDom.
+ * (compare.js) load this first and take their helpers from window.casebookDom.
  */
 (function () {
   "use strict";
@@ -30,5 +30,17 @@
     return record.draft ? el("span", { "class": "cb-badge", text: "DRAFT" }) : null;
   }
 
-  window.casebookDom = { el: el, fold: fold, draftMark: draftMark };
+  /** Say in ``mount`` that ``what`` could not be loaded, why when it is known, and where to browse instead. */
+  function loadFailed(mount, what) {
+    var why = location.protocol === "file:"
+      ? " could not be loaded: a browser does not let a page opened from a file read the site's data files. Serve " +
+        "the site's folder (for example with “python3 -m http.server” in it) and open the page from there, " +
+        "or browse "
+      : " could not be loaded; reload the page, or browse ";
+    mount.appendChild(el("p", { "class": "cb-load-failed" }, [
+      what + why, el("a", { href: new URL("../cases/", location.href).href, text: "the list of cases" }), ".",
+    ]));
+  }
+
+  window.casebookDom = { el: el, fold: fold, draftMark: draftMark, loadFailed: loadFailed };
 })();

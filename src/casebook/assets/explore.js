@@ -306,6 +306,6 @@
     update();
     queryFullText();
   }).catch(function () {
-    mount.appendChild(el("p", { text: "The list of cases could not be loaded." }));
+    window.casebookDom.loadFailed(mount, "The list of cases");
   });
 })();
