@@ -100,6 +100,18 @@ def test_ticking_two_cases_opens_them_side_by_side(tab: Any, served: str) -> Non
     tab.wait_for_url(f"{served}compare/?cases={DE},{DK}")
     tab.wait_for_selector(".cb-cmp__table")
     assert tab.locator(".cb-cmp__table thead th a").all_inner_texts() == [DE_TITLE, DK_TITLE]
+    # Back in the explorer, the ticks are as they were (kept for this tab only).
+    tab.go_back()
+    tab.wait_for_selector(".cb-exsel__bar")
+    assert tab.inner_text(".cb-exsel__text") == f"Ticked: “{DE_TITLE}”, “{DK_TITLE}”."
+    assert tab.locator(".cb-exsel__box:checked").count() == 2
+    tab.reload()  # not only the browser's page cache: a new load of the explorer keeps them too
+    tab.wait_for_selector(".cb-exsel__bar")
+    assert tab.locator(".cb-exsel__box:checked").count() == 2
+    tab.get_by_role("button", name="Untick all").click()
+    tab.reload()
+    tab.wait_for_selector(".cb-exsel__bar")
+    assert tab.locator(".cb-exsel__box:checked").count() == 0
 
 
 def test_at_most_four_cases_can_be_ticked_and_the_keyboard_ticks_them(tab: Any, served: str) -> None:

@@ -117,7 +117,24 @@
     ])]);
   }
 
+  // The ticks outlive a visit to the comparison and back (this tab only; nothing leaves the browser).
+  var STORE = "casebook-explore-ticked";
+
+  function remembered() {
+    try {
+      var value = JSON.parse(window.sessionStorage.getItem(STORE) || "[]");
+      return Array.isArray(value) ? value.filter(function (s) { return typeof s === "string"; }).slice(0, MAX) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function remember() {
+    try { window.sessionStorage.setItem(STORE, JSON.stringify(ticked)); } catch (e) { /* storage off: forget */ }
+  }
+
   function refresh() {
+    remember();
     var n = ticked.length;
     var names = ticked.map(function (s) { return "\u201c" + titles.get(s) + "\u201d"; }).join(", ");
     var said = "Ticked: " + names + (n >= MAX ? " (at most " + MAX + ")." : ".");
@@ -154,7 +171,11 @@
 
   explorer.addEventListener("cb-explore:update", function (event) {
     var detail = event.detail;
-    if (!els) build();
+    if (!els) {
+      build();
+      var known = new Set(detail.cases.map(function (c) { return c.slug; }));
+      ticked = remembered().filter(function (s) { return known.has(s); });
+    }
     placed = { output: detail.output, results: detail.results };
     place();
     shown = detail.cases.map(function (c) { return c.slug; });
