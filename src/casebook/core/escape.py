@@ -34,9 +34,10 @@ ENTITY_SPECIAL = frozenset(string.punctuation) - frozenset(",.?'") | {"\n", "\r"
 #: What makes a spreadsheet read a cell as a formula when the cell starts with it (OWASP's list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Where a spreadsheet may start a new cell: the list separators of every locale (``,`` in English, ``;`` in
-#: German, French, Dutch, Spanish or Italian, a tab) and line breaks. ``cases.csv`` quotes its cells for ``,``,
-#: but a spreadsheet that splits on ``;`` ignores that, and ``Budget pooling;=2*21`` would hold a formula.
-SEGMENT_BREAKS = frozenset(",;\t\r\n")
+#: German, French, Dutch, Spanish or Italian, a tab), the space and ``|`` a reader may choose on import, and line
+#: breaks. ``cases.csv`` quotes its cells for ``,``, but a spreadsheet that splits on ``;`` ignores that, and
+#: ``Budget pooling;=2*21`` would hold a formula.
+SEGMENT_BREAKS = frozenset(",;\t\r\n |")
 #: What a spreadsheet skips before the start of a cell: spaces and the quotes of a quoted cell.
 SEGMENT_PADDING = frozenset(' "')
 
@@ -89,8 +90,8 @@ def json_in_html(json_text: str) -> str:
 
 def csv_cell(text: str) -> str:
     """``text`` with a ``'`` in front if a spreadsheet would take it for a formula, and a ``'`` before each
-    ``=``, ``+``, ``-`` or ``@`` that starts a part of it when it is split on ``,``, ``;``, a tab or a line break
-    (after spaces or quotes): no part of the cell is a formula whatever the reader's list separator."""
+    ``=``, ``+``, ``-`` or ``@`` that starts a part of it when it is split on ``,``, ``;``, a tab, a space, ``|`` or
+    a line break (after spaces or quotes): no part of the cell is a formula whatever the reader's list separator."""
     if text.startswith(FORMULA_START):
         text = "'" + text
     if not any(ch in SEGMENT_BREAKS for ch in text):

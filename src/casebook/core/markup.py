@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -41,17 +42,26 @@ ADMONITION_TYPES = frozenset(
 )
 ADMONITION_MODIFIERS = frozenset({"inline", "end"})
 
+#: What a browser's URL parser drops from anywhere in a URL before reading it (ASCII tab and line breaks).
+_URL_DROPPED = str.maketrans("", "", "\t\n\r")
+#: What it strips from both ends: C0 control characters and the space.
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
 def is_external_url(url: str) -> bool:
-    """Whether ``url`` points to another host (or cannot be told apart from one)."""
-    stripped = url.strip()
-    if stripped.startswith(("//", "\\\\", "/\\", "\\/")):
+    """Whether ``url`` points to another host (or cannot be told apart from one).
+
+    Read as a browser reads it: leading and trailing spaces and control characters stripped, tabs and line breaks
+    removed wherever they are, and ``\\`` taken for ``/`` (``/&#10;\\evil.example/x.png`` is ``//evil.example``).
+    """
+    stripped = url.strip(_C0_AND_SPACE).translate(_URL_DROPPED).replace("\\", "/")
+    if stripped.startswith("//"):
         return True
     try:
         parts = urlsplit(stripped)
     except ValueError:
         return True
     return bool(parts.scheme or parts.netloc)
-
 
 
 @dataclass(frozen=True)
@@ -236,7 +246,7 @@ def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
     images.feed(html)
     external = [src for src in images.sources if is_external_url(src)]
     unknown = [t for t in dict.fromkeys(types) if t not in ADMONITION_TYPES and t not in ADMONITION_MODIFIERS]
-    return Findings(_locate(body, fragments), _locate(body, external), _locate_types(body, unknown))
+    return Findings(_locate(body, fragments), _locate(body, external, _url_needle), _locate_types(body, unknown))
 
 
 def _locate_types(body: str, unknown: list[str]) -> list[RawHtml]:
@@ -258,7 +268,13 @@ def _locate_types(body: str, unknown: list[str]) -> list[RawHtml]:
     return found
 
 
-def _locate(body: str, fragments: list[str]) -> list[RawHtml]:
+def _url_needle(url: str) -> str:
+    # The longest run of a URL without spaces or control characters: what of it the source holds as written, when
+    # a character reference (&#10;) stands for one of them there.
+    return max(re.split(r"[\x00-\x20]+", url.strip()), key=len)
+
+
+def _locate(body: str, fragments: list[str], needle_of: Callable[[str], str] | None = None) -> list[RawHtml]:
     # Python-Markdown does not keep positions: find each fragment's line in the source, skipping
     # fenced code and code spans, each occurrence used once: the first occurrence not used yet.
     # Each text's search goes on from its last find (everything before it is used or in code, and
@@ -281,7 +297,7 @@ def _locate(body: str, fragments: list[str]) -> list[RawHtml]:
         return bisect_left(ticks[index], column) % 2 == 0
 
     for fragment in fragments:
-        needle = fragment.strip().split("\n", 1)[0].strip()
+        needle = needle_of(fragment) if needle_of else fragment.strip().split("\n", 1)[0].strip()
         line_number = 1
         first_index, first_column = resume.get(needle, (0, 0))
         resume[needle] = (len(lines), 0)  # unless found below: none is left

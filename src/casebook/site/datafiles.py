@@ -100,8 +100,8 @@ def cases_csv(cases: Iterable[Case], schema: dict[str, Any]) -> str:
     """One row per published case with the columns of :func:`csv_columns` (RFC 4180 quoting, ``\\n`` line ends).
 
     A cell that would start with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return starts with ``'`` instead,
-    and so does every part of a cell that a spreadsheet splitting on ``;``, ``,`` or a tab would read as a cell
-    (:func:`casebook.core.escape.csv_cell`).
+    and so does every part of a cell that a spreadsheet splitting on ``;``, ``,``, a tab, a space or ``|`` would read
+    as a cell (:func:`casebook.core.escape.csv_cell`).
     """
     header, rows = csv_lines((c for c in cases if not c.is_draft), schema)
     return header + "".join(rows.values())
@@ -153,7 +153,7 @@ def licence_text(names: Iterable[str]) -> str:
         "",
         "cases.csv: a cell that would start with =, +, -, @, a tab or a carriage return starts with",
         "a single quote (') instead, and so does any =, +, - or @ that follows a comma, a semicolon,",
-        "a tab or a line break (after spaces or quotes), so that no spreadsheet runs a formula from it,",
+        "a tab, a space, a | or a line break (after spaces or quotes), so that no spreadsheet runs a formula from it,",
         "whichever list separator it splits the file on; cases.json has the values unchanged.",
         "",
     ]
@@ -215,9 +215,9 @@ def data_page(count: int, files: Iterable[str]) -> str:
         "`coordination.direction`, ...); `organisations` are written `name (acronym)` (the name alone when it is "
         "its own acronym) and joined with `; ` (their roles are in `cases.json`). Empty cells are fields a case "
         "leaves out. A cell that would start with `=`, `+`, `-`, `@`, a tab or a carriage return starts with a "
-        "single quote (`'`) instead, and so does any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab or a "
-        "line break (and any spaces or quotes), so that no spreadsheet runs a formula from it whichever list "
-        "separator it uses; `cases.json` has the values unchanged.",
+        "single quote (`'`) instead, and so does any `=`, `+`, `-` or `@` after a comma, a semicolon, a tab, a "
+        "space, a `|` or a line break (and any spaces or quotes), so that no spreadsheet runs a formula from it "
+        "whichever list separator it uses; `cases.json` has the values unchanged.",
         "bibliography.bib": "The sources the cases and briefs cite, in BibTeX. **A `.bib` file is TeX input**: "
         "whoever compiles a document that cites it runs the TeX it holds, so treat a `.bib` from anywhere as "
         "code. This one is written again from the parsed entries: no `@preamble`, no `@string`, and no TeX "

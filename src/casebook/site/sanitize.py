@@ -87,6 +87,11 @@ CONTENT_CLASSES = (
         "cb-citation", "cb-cite", "cb-cite-missing", "cb-case-summary",
     }
 )
+#: Classes the theme shows only on hover (a heading's permalink, a footnote's way back): only ever on a link.
+LINK_ONLY_CLASSES = frozenset({"headerlink", "footnote-backref"})
+#: The classes kept inside a code block (``<pre>``): Material's copy button copies all the text in it, and text
+#: that a class hides there (a permalink's, a footnote link's) would reach the reader's clipboard unseen.
+CODE_BLOCK_CLASSES = _PYGMENTS_CLASSES | {"linenos"}
 #: ``language-<lexer>`` on code blocks (pymdownx.highlight); never mermaid, which the theme would render.
 _LANGUAGE_CLASS = re.compile(r"language-[a-z0-9][a-z0-9_+#.-]{0,40}")
 
@@ -113,10 +118,20 @@ def content_id(value: str) -> str:
     return CONTENT_ID_PREFIX + re.sub(r"[^\w:.-]", "-", value)
 
 
-def content_classes(value: str) -> str | None:
-    """The allow-listed classes of a ``class`` attribute's value, or None if none is left."""
-    kept = [c for c in value.split() if c in CONTENT_CLASSES or _is_language_class(c)]
+def content_classes(value: str, tag: str = "a") -> str | None:
+    """The allow-listed classes of a ``class`` attribute's value on a ``tag`` element, or None if none is left."""
+    kept = [c for c in value.split() if (c in CONTENT_CLASSES and (tag == "a" or c not in LINK_ONLY_CLASSES))
+            or _is_language_class(c)]
     return " ".join(kept) or None
+
+
+def _code_block_classes(match: re.Match[str]) -> str:
+    kept = [c for c in match[1].split() if c in CODE_BLOCK_CLASSES or _is_language_class(c)]
+    return f' class="{" ".join(kept)}"' if kept else ""
+
+
+def _clean_code_block(match: re.Match[str]) -> str:
+    return _START_TAG.sub(lambda tag: _CLASS_ATTRIBUTE.sub(_code_block_classes, tag[0]), match[0])
 
 
 def _is_language_class(name: str) -> bool:
@@ -134,7 +149,7 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
     # Must never raise: nh3 would report the error through sys.unraisablehook.
     try:
         if name == "class":
-            return content_classes(value)
+            return content_classes(value, tag)
         if name == "id" or (name == "name" and tag == "a"):
             return content_id(value)
         if name == "title" and ("<" in value or ">" in value):
@@ -163,9 +178,17 @@ def _cleaner() -> nh3.Cleaner:
     )
 
 
+#: A code block, a start tag and a class attribute in the cleaner's output, which writes every ``<`` of text as
+#: ``&lt;`` and every attribute value in ``"`` (with ``&quot;`` inside).
+_CODE_BLOCK = re.compile(r"<pre\b.*?</pre>", re.DOTALL)
+_START_TAG = re.compile(r'<[a-zA-Z][^\s/>]*(?:\s+[^\s"=/>]+(?:="[^"]*")?)*\s*/?>')
+_CLASS_ATTRIBUTE = re.compile(r' class="([^"]*)"')
+
+
 def sanitize_html(html: str) -> str:
-    """The allow-listed part of ``html`` (a fragment of page content)."""
-    return _cleaner().clean(html)
+    """The allow-listed part of ``html`` (a fragment of page content); in code blocks, highlighting classes only."""
+    cleaned = _cleaner().clean(html)
+    return _CODE_BLOCK.sub(_clean_code_block, cleaned) if "<pre" in cleaned else cleaned
 
 
 # --- Configuration that would let content read files or run templates --------------------------------
