@@ -25,6 +25,7 @@ def test_keys_in_the_grammar_are_accepted_and_can_be_cited(key: str) -> None:
         ("__config", "config"), ("__search", "search"), ("_drawer", "drawer"), ("case-title", "ref-case-title"),
         ("bibliography", "ref-bibliography"), ('odd"key', "odd-key"), ("Müller 2020", "Muller-2020"),
         ("doe2020.", "doe2020"), ("-x", "x"), ("a/b", "a-b"), ("a+b", "a-b"), ("é", "e"), ("日本", "ref-1"),
+        ("cb-compare", "ref-cb-compare"), ("cb-ex-filters", "ref-cb-ex-filters"),
     ],
 )
 def test_keys_outside_the_grammar_or_reserved_are_refused_with_a_valid_suggestion(key: str, suggestion: str) -> None:
@@ -40,7 +41,7 @@ def test_keys_outside_the_grammar_or_reserved_are_refused_with_a_valid_suggestio
         # Ids the theme's scripts read, and the plugin's own, are not given to a heading.
         ("__config", "h-config"), ("__search", "h-search"), ("_", "h"), ("__", "h"),
         ("_private", "h-private"), ("Case title", "h-case-title"), ("CB explore", "h-cb-explore"),
-        ("Key messages", "h-key-messages"),
+        ("Key messages", "h-key-messages"), ("CB compare", "h-cb-compare"),
     ],
 )
 def test_the_guarded_slugify_changes_only_reserved_ids(heading: str, expected: str) -> None:

@@ -25,6 +25,10 @@ from collections.abc import Callable
 #: Every id Material for MkDocs gives its own elements starts with this.
 THEME_PREFIX = "__"
 
+#: Every id the site's scripts and generated blocks give their elements starts with this (``cb-compare``,
+#: ``cb-explore-select``, ``cb-ex-filters``...), or is one of :data:`PLUGIN_IDS`.
+SITE_PREFIX = "cb-"
+
 #: The fixed ids of the plugin's templates and generated HTML (``templates/``, ``pages.py``, ``brief_pages.py``,
 #: ``explore.py``). Ids of the theme's namespace (``__comments``) are covered by :data:`THEME_PREFIX`.
 PLUGIN_IDS = frozenset(
@@ -44,7 +48,7 @@ RESERVED_KEYS = PLUGIN_IDS | {"bibliography"}
 
 def is_reserved_id(value: str) -> bool:
     """Whether ``value`` is, or could be, an id the theme or the plugin uses."""
-    return value.startswith("_") or value in PLUGIN_IDS
+    return value.startswith(("_", SITE_PREFIX)) or value in PLUGIN_IDS
 
 
 def key_problem(key: str) -> str | None:
@@ -53,6 +57,8 @@ def key_problem(key: str) -> str | None:
         return f"key '{key}' is an id the site's pages use already"
     if key.startswith("_"):
         return f"key '{key}' starts with '_', as the ids the theme's scripts read do ('__config', '__search')"
+    if key.startswith(SITE_PREFIX):
+        return f"key '{key}' starts with '{SITE_PREFIX}', as the ids of the site's own elements do ('cb-compare')"
     if KEY_PATTERN.fullmatch(key) is None:
         return (f"key '{key}' is not a citation key: use ASCII letters and digits, with '-', '_', ':' or '.' "
                 "inside (it becomes the entry's anchor on the bibliography page)")
@@ -82,7 +88,7 @@ def suggest_key(key: str) -> str:
     ascii_key = ascii_fold(key)
     parts = re.findall(r"[A-Za-z0-9]+(?:[_:.-]+[A-Za-z0-9]+)*", ascii_key)
     suggestion = "-".join(parts)
-    if not suggestion or suggestion in RESERVED_KEYS:
+    if not suggestion or suggestion in RESERVED_KEYS or suggestion.startswith(SITE_PREFIX):
         suggestion = "ref-" + (suggestion or "1")
     return suggestion
 
