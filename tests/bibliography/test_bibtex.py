@@ -94,6 +94,15 @@ def test_the_real_bibliography_is_not_published_as_it_is() -> None:
     assert refused_commands(published) == []
 
 
+def test_fields_that_run_tex_or_hide_the_entry_are_not_published() -> None:
+    data = parse_bibliography(
+        b"@book{k1,\n  title = {Kept},\n  execute = {\\newcommand{\\x}{y}},\n  OPTIONS = {dataonly},\n"
+        b"  year = {2020}\n}\n", "t.bib",
+    ).data
+    assert data is not None
+    assert published_bib(data.entries.items()) == HEADER + "\n@book{k1,\n  title = {Kept},\n  year = {2020}\n}\n"
+
+
 def test_fields_are_written_in_braces_with_addresses_percent_encoded() -> None:
     data = parse_bibliography(
         b"@Online{k1,\n  Author = {M\\\"uller, J{\\'o}n},\n  Title = \"Fees \\& {Funds} 100%\",\n"

@@ -204,6 +204,12 @@ def test_in_a_code_block_only_highlighting_classes_are_kept_and_nothing_hides_te
     assert sanitize_html('<span class="headerlink footnote-backref note">x</span>') == '<span class="note">x</span>'
 
 
+def test_content_cannot_pose_as_a_dialog_to_a_screen_reader() -> None:
+    cleaned = sanitize_html('<section role="dialog" aria-modal="true" aria-label="Sign in">x</section>'
+                            '<section role="doc-endnotes">n</section>')
+    assert cleaned == '<section aria-label="Sign in">x</section><section role="doc-endnotes">n</section>'
+
+
 def test_unsafe_settings_are_named() -> None:
     assert unsafe_settings(["toc", "pymdownx.snippets", "tables"], ["search", "macros", "casebook"]) == [
         "markdown extension 'pymdownx.snippets'", "plugin 'macros'",

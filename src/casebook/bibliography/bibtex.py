@@ -206,8 +206,14 @@ def field_text(name: str, value: str) -> str:
     return "{" + tex_text(value) + "}"
 
 
+#: Fields the published file leaves out: biblatex runs an entry's ``execute`` as TeX code, and ``options`` can
+#: hide the entry or change how every reader's style treats it (``dataonly``, ``skipbib``).
+UNPUBLISHED_FIELDS = frozenset({"execute", "options"})
+
+
 def entry_bibtex(key: str, entry: Entry) -> str:
-    """One entry, written again: ``@type{key,``, then the names, then the fields in the order they came."""
+    """One entry, written again: ``@type{key,``, then the names, then the fields in the order they came (but
+    :data:`UNPUBLISHED_FIELDS`)."""
     kind = entry.type.lower()
     if _NAME.fullmatch(kind) is None:
         kind = "misc"
@@ -218,7 +224,7 @@ def entry_bibtex(key: str, entry: Entry) -> str:
             lines.append(f"  {name} = {{{' and '.join(person_text(p) for p in people)}}}")
     for field, value in entry.fields.items():
         name = field.lower()
-        if _NAME.fullmatch(name):
+        if _NAME.fullmatch(name) and name not in UNPUBLISHED_FIELDS:
             lines.append(f"  {name} = {field_text(name, value)}")
     body = ",\n".join(lines)
     return f"@{kind}{{{key},\n" + (body + "\n" if body else "") + "}\n"

@@ -162,14 +162,14 @@ def discover(root: Path, folder: str) -> tuple[list[Path], list[Problem]]:
         display = f"{folder}/{entry.name}"
         if entry.is_symlink():
             if not entry.name.startswith("."):  # editors' lock files (.#name.md) are symlinks
-                problems.append(error(display, 1, "E113", "symbolic links are not allowed in the cases folder"))
+                problems.append(error(display, 1, "E113", f"symbolic links are not allowed in the '{folder}' folder"))
             continue
         if entry.is_dir():
             if not entry.name.startswith("."):
-                problems.append(error(display, 1, "E115", "sub-folders are not allowed in the cases folder"))
+                problems.append(error(display, 1, "E115", f"sub-folders are not allowed in the '{folder}' folder"))
             continue
         if not entry.is_file():
-            problems.append(error(display, 1, "E115", "only regular files belong in the cases folder"))
+            problems.append(error(display, 1, "E115", f"only regular files belong in the '{folder}' folder"))
             continue
         if entry.name.startswith("."):
             if entry.name.lower().endswith(".md"):

@@ -152,6 +152,10 @@ def _filter_attribute(tag: str, name: str, value: str) -> str | None:
             return content_classes(value, tag)
         if name == "id" or (name == "name" and tag == "a"):
             return content_id(value)
+        if name == "role" and not value.startswith("doc-"):
+            return None  # a section may say it is the notes (doc-endnotes), never a dialog, alert or button
+        if name == "aria-modal":
+            return None  # nothing from content is a modal dialog for a screen reader
         if name == "title" and ("<" in value or ">" in value):
             return None  # a title is never HTML, whatever the theme's tooltips might do with it
         if tag == "a" and name == "href" and value.startswith("#") and len(value) > 1:
