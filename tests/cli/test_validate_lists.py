@@ -13,10 +13,12 @@ CASE = "cases/no-coordination-minister.md"
 
 
 def with_line(site: Path, line: str) -> None:
-    """The fixture's published profile with the front-matter line of ``line``'s key replaced."""
+    """The fixture's published profile with the front-matter field of ``line``'s key (and its indented lines)
+    replaced by ``line``."""
     key = line.split(":", 1)[0]
     path = site / CASE
-    text, count = re.subn(rf"^{re.escape(key)}:.*$", line, path.read_text(encoding="utf-8"), count=1, flags=re.M)
+    text, count = re.subn(rf"^{re.escape(key)}:.*(?:\n .*)*", line, path.read_text(encoding="utf-8"), count=1,
+                          flags=re.M)
     assert count == 1, key
     path.write_text(text, encoding="utf-8")
 
@@ -54,6 +56,7 @@ def test_each_item_of_a_list_written_as_text_is_kept_and_the_fix_passes(
     ('countries: "Norway; Narnia, Atlantis"', "'Narnia' and 'Atlantis' are not country codes"),
     ('policy_areas: "health, qqqq-zzzz"', "'qqqq-zzzz' is not a policy area id"),
     ('authors: "Ann Smith and B"', "'B' is not a name of at least two characters"),
+    ('organisations: "Aetat, NAV"', "'Aetat, NAV' is not a valid item"),  # no list of words: not split
 ])
 def test_an_item_that_cannot_be_matched_is_named_and_no_list_drops_it(tmp_path: Path, line: str, says: str) -> None:
     site = make_site(tmp_path / "s")

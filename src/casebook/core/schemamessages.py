@@ -141,7 +141,9 @@ def _list_fix(field: str, value: str | int, item_schema: dict[str, Any],
 
     Every item the contributor wrote is in one or the other: a suggestion never drops a value.
     """
-    items: list[Any] = list_items(field, value) if isinstance(value, str) else [value]
+    # Only a list of words is split: an item of another kind (an organisation) is no piece of a text.
+    words = field == "countries" or field in vocabularies or item_schema.get("type") == "string"
+    items: list[Any] = list_items(field, value) if isinstance(value, str) and words else [value]
     if not items:
         items = [value]  # only separators: named as written
     fixed: list[Any] = []
