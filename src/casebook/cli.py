@@ -11,7 +11,7 @@ from pathlib import Path
 
 from casebook import __version__
 from casebook.bibliography import UNCITED
-from casebook.catalogue import Settings, is_bibliography, load_catalogue
+from casebook.catalogue import Settings, is_bibliography, load_catalogue, path_kind, what_validate_checks
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
 from casebook.core.markdownsetup import read_project_file
@@ -69,11 +69,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     settings = Settings.of_project(root)
     paths = [Path(p) for p in args.paths] if args.paths else None
-    if paths is not None:
-        expanded: list[Path] = []
-        for p in paths:
-            expanded.extend(sorted(p.glob("*.md")) if p.is_dir() and not p.is_symlink() else [p])
-        paths = expanded
+    refused = [p for p in paths or [] if path_kind(p, settings) == "other"]
+    for path in refused:
+        print(f"casebook validate: '{safe_text(str(path))}' is not a case, a brief or the bibliography; validate "
+              f"checks {what_validate_checks(settings)} (with no path, all of them)", file=sys.stderr)
+    if refused:
+        return 2
     catalogue = load_catalogue(settings, paths)
     problems = catalogue.problems
     # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request, or
@@ -235,11 +236,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check case and policy brief files (default: every file in cases/ and briefs/, and "
         "bibliography.bib) and report every problem as FILE:LINE: CODE message. Files in briefs/ are checked as "
         "briefs; bibliography.bib is checked with every citation of the project. Exits with 1 on an error, and on a "
-        "warning in a published case or brief (the site's strict build fails on it); a draft may keep warnings.",
+        "warning in a published case or brief (the site's strict build fails on it); a draft may keep warnings. "
+        "A path that is none of these (README.md, docs/, taxonomy/) is refused, with exit status 2.",
     )
     validate.add_argument(
         "paths", nargs="*",
-        help="case or brief files or folders, or bibliography.bib, to check (default: cases/ and briefs/)"
+        help="files in cases/ or briefs/, those folders, bibliography.bib, or the project folder (everything), to "
+        "check (default: everything)"
     )
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")

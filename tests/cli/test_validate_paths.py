@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from support import casebook, make_site
 
 BIB = """\
@@ -97,3 +99,91 @@ def test_the_files_of_a_commit_are_checked_together_as_the_hook_passes_them(tmp_
     assert broken.returncode == 1
     assert "briefs/synthetic-brief.md:12: E305 unknown citation key 'doe2021'" in broken.stdout
     assert casebook("validate", "briefs", cwd=site).returncode == 1
+
+
+def project_with_files_around(tmp_path: Path) -> Path:
+    """The fixture site with the files a repository has around its content, and a draft brief whose only problem
+    is a TODO (so that what is checked shows in the output)."""
+    site = cited_site(tmp_path)
+    for name in ("README.md", "CHANGELOG.md", "CONTRIBUTING.md"):
+        (site / name).write_text(f"# {name}\n\nNot a case.\n", encoding="utf-8")
+    (site / "briefs").mkdir()
+    (site / "briefs" / "synthetic-brief.md").write_text(
+        '---\ntitle: "Synthetic brief"\nsummary: "A synthetic brief written by the test suite for this check."\n'
+        'status: "published"\naudience: ["Testers"]\ncases: ["mx-social-programme"]\nkey_messages: ["TODO: one."]\n'
+        'authors: ["Test Author"]\ndate: "2026-03-01"\n---\n\nSynthetic text [@doe2020].\n',
+        encoding="utf-8",
+    )
+    return site
+
+
+def test_the_project_folder_is_checked_as_a_whole(tmp_path: Path) -> None:
+    site = project_with_files_around(tmp_path)
+    everything = casebook("validate", cwd=site)
+    assert "briefs/synthetic-brief.md:7: W202" in everything.stdout, everything.stdout
+    for args, cwd in ((["."], site), ([str(site)], site / "cases"), ([".."], site / "cases"), (["../"], site / "docs")):
+        result = casebook("validate", *args, cwd=cwd)
+        assert (result.stdout, result.returncode) == (everything.stdout, 1), (args, result.stdout)
+        assert "README" not in result.stdout and "E110" not in result.stdout and "E111" not in result.stdout
+        assert result.stderr.splitlines()[0] == everything.stderr.splitlines()[0]
+
+
+@pytest.mark.parametrize("path", ["README.md", "CHANGELOG.md", "docs/index.md", "docs", "taxonomy/mechanisms.yml",
+                                  "taxonomy", "mkdocs.yml", "docs/../README.md"])
+def test_a_path_that_is_no_case_brief_or_bibliography_is_refused_in_one_line(tmp_path: Path, path: str) -> None:
+    site = project_with_files_around(tmp_path)
+    result = casebook("validate", path, cwd=site)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"casebook validate: '{path}' is not a case, a brief or the bibliography; validate checks 'cases/', "
+        "'briefs/' and 'bibliography.bib' (with no path, all of them)"
+    ]
+    # Named with the other paths, it is refused all the same: nothing is half-checked.
+    together = casebook("validate", "cases/mx-social-programme.md", path, cwd=site)
+    assert together.returncode == 2 and together.stdout == "" and len(together.stderr.splitlines()) == 1
+
+
+def test_the_message_names_the_folders_mkdocs_yml_gives(tmp_path: Path) -> None:
+    site = project_with_files_around(tmp_path)
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - casebook\n", "  - casebook:\n      cases_dir: content/cases\n      briefs_dir: content/briefs\n"
+        "      bibliography: content/refs.bib\n"), encoding="utf-8")
+    (site / "content").mkdir()
+    (site / "cases").rename(site / "content" / "cases")
+    (site / "briefs").rename(site / "content" / "briefs")
+    (site / "bibliography.bib").rename(site / "content" / "refs.bib")
+    refused = casebook("validate", "cases", cwd=site)  # no longer the cases folder: it does not exist
+    assert "E005" in refused.stdout
+    refused = casebook("validate", "README.md", cwd=site)
+    assert refused.returncode == 2
+    assert "validate checks 'content/cases/', 'content/briefs/' and 'content/refs.bib'" in refused.stderr
+    cases = casebook("validate", "content/cases", cwd=site / ".")
+    assert cases.returncode == 0 and "3 file(s) checked" in cases.stderr, cases.stdout + cases.stderr
+    briefs = casebook("validate", ".", cwd=site / "content" / "briefs")
+    assert briefs.stdout.startswith("content/briefs/synthetic-brief.md:7: W202"), briefs.stdout
+    assert "1 file(s) checked" in briefs.stderr
+
+
+def test_a_folder_of_content_is_checked_as_the_whole_run_checks_it(tmp_path: Path) -> None:
+    site = project_with_files_around(tmp_path)
+    (site / "cases" / "notes.txt").write_text("not a case\n", encoding="utf-8")
+    (site / "cases" / "old").mkdir()
+    (site / "cases" / "old" / "x-case.md").write_text("---\n---\n", encoding="utf-8")
+    whole = [line for line in casebook("validate", cwd=site).stdout.splitlines() if line.startswith("cases/")]
+    assert whole == [
+        "cases/notes.txt:1: E114 only '.md' case files belong in this folder",
+        "cases/old:1: E115 sub-folders are not allowed in the cases folder",
+    ]
+    for args, cwd in ((["cases"], site), (["cases/"], site), (["."], site / "cases")):
+        result = casebook("validate", *args, cwd=cwd)
+        assert result.stdout.splitlines() == whole and result.returncode == 1, (args, result.stdout)
+        assert "5 file(s) checked" in result.stderr  # the three cases, the bad file and the sub-folder
+    inside = casebook("validate", "cases/old/x-case.md", "cases/old", cwd=site)
+    assert inside.stdout.splitlines() == [
+        "cases/old:1: E115 sub-folders are not allowed in the cases folder: put the files directly in 'cases/'",
+        "cases/old/x-case.md:1: E115 sub-folders are not allowed in the cases folder: put the files directly in "
+        "'cases/'",
+    ]
+    briefs = casebook("validate", "briefs", cwd=site)
+    assert briefs.stdout.startswith("briefs/synthetic-brief.md:7: W202") and "1 file(s) checked" in briefs.stderr
