@@ -81,6 +81,23 @@ def test_a_key_spelled_with_letters_outside_ascii_gets_an_ascii_key(tmp_path: Pa
     assert "rename it, e.g. 'laegreid2014'" in result.stdout
 
 
+@pytest.mark.parametrize(("defined", "hint"), [
+    ("lægreid2014", ""),  # refused itself (E306): never offered
+    ("doe2020", ""),
+    ("laegreid2015", " (did you mean 'laegreid2015'?)"),
+])
+def test_an_unknown_key_is_answered_only_with_a_key_that_is_valid(tmp_path: Path, defined: str, hint: str) -> None:
+    bib = BIB.replace("@misc{roe2021,", f"@misc{{{defined},")
+    site = cited_site(tmp_path, bib)
+    case = site / "cases" / CITING
+    case.write_text(case.read_text(encoding="utf-8").replace("[@doe2020, p. 4]", "[@laegreid2014, p. 4]"),
+                    encoding="utf-8")
+    result = casebook("validate", cwd=site)
+    assert f"cases/{CITING}:{citing_line(site)}: E305 unknown citation key 'laegreid2014': not in bibliography.bib" \
+        f"{hint}\n" in result.stdout, result.stdout
+    assert "did you mean 'lægreid2014'" not in result.stdout
+
+
 def test_the_files_of_a_commit_are_checked_together_as_the_hook_passes_them(tmp_path: Path) -> None:
     site = cited_site(tmp_path)
     (site / "briefs").mkdir()
