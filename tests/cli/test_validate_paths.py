@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from support import casebook, make_site
+from support import REPO, casebook, make_site
 
 BIB = """\
 @book{doe2020,
@@ -204,3 +204,53 @@ def test_a_folder_of_content_is_checked_as_the_whole_run_checks_it(tmp_path: Pat
     ]
     briefs = casebook("validate", "briefs", cwd=site)
     assert briefs.stdout.startswith("briefs/synthetic-brief.md:7: W202") and "1 file(s) checked" in briefs.stderr
+
+
+ONLINE = """\
+@misc{roe2021,
+  author = {Roe, Richard},
+  title = {A Synthetic Page},
+  year = {2021},
+  url = {example.org/x},
+  urldate = {1 March 2026}
+}
+
+@misc{poe2022, title = {A Synthetic Note}, year = {2022},
+  url = {\\url{https://example.org/a\\_b}}, urldate = {2026-02-30}}
+
+@misc{moe2023,
+  title = {A Synthetic Archive},
+  note = {the url = line below is the one},
+  URL = "ftp://example.org/x",
+  Urldate = {07/12/2026}
+}
+
+@misc{doe2020, title = {A Synthetic Book}, year = {2020}, url = {HTTPS://example.org/ok}, urldate = {2026-03-01}}
+"""
+
+
+def test_the_url_and_urldate_of_an_online_source_are_checked_with_their_lines(tmp_path: Path) -> None:
+    result = casebook("validate", "bibliography.bib", cwd=cited_site(tmp_path, ONLINE))
+    assert result.returncode == 1  # a warning in bibliography.bib fails the site's strict build
+    assert result.stdout.splitlines() == [
+        "bibliography.bib:5: W307 warning: entry 'roe2021': url 'example.org/x' does not start with 'https://' or "
+        "'http://' (write {https://example.org/x} if that is the address you read it at)",
+        "bibliography.bib:6: W308 warning: entry 'roe2021': urldate '1 March 2026' is not a date written YYYY-MM-DD, "
+        "the day you read the source (write 2026-03-01)",
+        "bibliography.bib:10: W308 warning: entry 'poe2022': urldate '2026-02-30' is no real day; write the day you "
+        "read the source (for example 2026-03-01 for 1 March 2026)",
+        "bibliography.bib:15: W307 warning: entry 'moe2023': url 'ftp://example.org/x' does not start with "
+        "'https://' or 'http://'",
+        "bibliography.bib:16: W308 warning: entry 'moe2023': urldate '07/12/2026' is not a date written YYYY-MM-DD, "
+        "the day you read the source (write the year first: 2026-12-07 for 7 December 2026 or 2026-07-12 for "
+        "12 July 2026)",
+    ]
+    # Each fix it suggests passes.
+    fixed = ONLINE.replace("{example.org/x}", "{https://example.org/x}").replace("{1 March 2026}", "{2026-03-01}")
+    fixed = fixed.replace("2026-02-30", "2026-03-01").replace('"ftp:', '"https:').replace("07/12/2026", "2026-12-07")
+    assert casebook("validate", "--strict", "bibliography.bib", cwd=cited_site(tmp_path / "f", fixed)).returncode == 0
+
+
+def test_the_repositorys_own_bibliography_passes_the_strict_check() -> None:
+    result = casebook("validate", "--strict", "bibliography.bib", cwd=REPO)
+    assert result.returncode == 0 and result.stdout == "", result.stdout
