@@ -15,7 +15,7 @@ from casebook.catalogue import Settings, is_bibliography, load_catalogue, path_k
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
 from casebook.core.markdownsetup import read_project_file
-from casebook.core.problems import format_github, format_json, safe_text
+from casebook.core.problems import Problem, format_github, format_json, safe_text
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
 from casebook.core.validate import WORD_RANGES, published_schema
 from casebook.scaffold import (
@@ -102,17 +102,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs} | named
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        blocking = sum(not p.is_error for p in failing)
         if args.strict and warnings:
             summary += " (warnings count as errors with --strict)"
-        elif blocking:
-            summary += (f"; {blocking} warning(s) outside drafts fail the check, as they fail the site's strict "
-                        "build: fix them, or keep the case or brief a draft (status: \"draft\") while you write")
+        else:
+            summary += _blocking_warnings(failing, settings.bibliography)
         print(summary, file=sys.stderr)
         if uncited and not (args.uncited or settings.uncited == "warn"):
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)
     return 1 if failing else 0
+
+
+def _blocking_warnings(failing: list[Problem], bibliography: str) -> str:
+    """The summary's account of the warnings that fail the check: a case or brief may stay a draft instead of
+    being fixed, the bibliography may not."""
+    in_bib = sum(not p.is_error and p.path == bibliography for p in failing)
+    in_files = sum(not p.is_error and p.path != bibliography for p in failing)
+    why = "fail the check, as they fail the site's strict build"
+    draft = "keep the case or brief a draft (status: \"draft\") while you write"
+    if in_files and in_bib:
+        return (f"; {in_bib + in_files} warning(s) {why}: fix the {in_bib} in {bibliography}; fix the {in_files} in "
+                f"cases and briefs, or {draft}")
+    if in_bib:
+        return f"; {in_bib} warning(s) in {bibliography} {why}: fix them"
+    if in_files:
+        return f"; {in_files} warning(s) outside drafts {why}: fix them, or {draft}"
+    return ""
 
 
 def _cmd_new(args: argparse.Namespace) -> int:

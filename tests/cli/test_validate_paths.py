@@ -254,3 +254,24 @@ def test_the_url_and_urldate_of_an_online_source_are_checked_with_their_lines(tm
 def test_the_repositorys_own_bibliography_passes_the_strict_check() -> None:
     result = casebook("validate", "--strict", "bibliography.bib", cwd=REPO)
     assert result.returncode == 0 and result.stdout == "", result.stdout
+
+
+def test_the_summary_says_only_what_applies_to_the_warnings_that_fail(tmp_path: Path) -> None:
+    site = cited_site(tmp_path, BIB.replace("urldate = {2026-03-01}", "urldate = {1 March 2026}"))
+    only_bib = casebook("validate", cwd=site)
+    assert only_bib.returncode == 1
+    assert only_bib.stderr.splitlines()[0] == (
+        "4 file(s) checked: 0 error(s), 1 warning(s); 1 warning(s) in bibliography.bib fail the check, as they fail "
+        "the site's strict build: fix them")
+    case = site / "cases" / "no-coordination-minister.md"
+    case.write_text(case.read_text(encoding="utf-8").replace('summary: "', 'summary: "TODO: '), encoding="utf-8")
+    both = casebook("validate", cwd=site)
+    assert both.stderr.splitlines()[0] == (
+        "4 file(s) checked: 0 error(s), 2 warning(s); 2 warning(s) fail the check, as they fail the site's strict "
+        "build: fix the 1 in bibliography.bib; fix the 1 in cases and briefs, or keep the case or brief a draft "
+        '(status: "draft") while you write')
+    (site / "bibliography.bib").write_text(BIB, encoding="utf-8")
+    only_case = casebook("validate", "cases/no-coordination-minister.md", cwd=site)
+    assert only_case.stderr.splitlines()[0] == (
+        "1 file(s) checked: 0 error(s), 1 warning(s); 1 warning(s) outside drafts fail the check, as they fail the "
+        'site\'s strict build: fix them, or keep the case or brief a draft (status: "draft") while you write')
