@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal
 
 from casebook.bibliography import UNCITED, Bibliography, check_citations, load_bibliography
 from casebook.citations.inline import Citation, CitationExtension, scan_citations
@@ -116,13 +117,59 @@ def is_bibliography(path: Path, settings: Settings) -> bool:
     return given == wanted or given.parent.resolve() / given.name == wanted.parent.resolve() / wanted.name
 
 
+#: What ``casebook validate`` checks a path given on the command line as (:func:`path_kind`).
+PathKind = Literal["project", "cases", "briefs", "case", "brief", "bibliography", "other"]
+
+
+def _located(path: Path) -> Path:
+    """Where ``path`` is: resolved, but a symbolic link is where it is, not what it points to."""
+    given = path.absolute()
+    return given.parent.resolve() / given.name if given.is_symlink() else given.resolve()
+
+
+def path_kind(path: Path, settings: Settings) -> PathKind:
+    """What ``path`` (given on the command line, from the current folder) is to ``casebook validate``.
+
+    The project's folder is everything ("project"); the cases and briefs folders are their files ("cases",
+    "briefs"); anything under them a case or a brief, to be checked as one (a sub-folder is refused there); the
+    bibliography file is the bibliography. A path that does not exist is a case, reported as missing (E005).
+    Anything else ("other": ``README.md``, ``docs/``, ``taxonomy/``) is nothing validate checks.
+    """
+    if is_bibliography(path, settings):
+        return "bibliography"
+    where = _located(path)
+    root = settings.root.resolve()
+    if where == root:
+        return "project"
+    for folder, whole, item in ((settings.cases_dir, "cases", "case"), (settings.briefs_dir, "briefs", "brief")):
+        base = (root / folder).resolve()
+        if where == base:
+            return "cases" if whole == "cases" else "briefs"
+        if where.is_relative_to(base):
+            return "case" if item == "case" else "brief"
+    if not path.exists() and not path.is_symlink():
+        return "case"
+    return "other"
+
+
+def what_validate_checks(settings: Settings) -> str:
+    """The files ``casebook validate`` checks, as ``mkdocs.yml`` names them, for a message."""
+    return f"'{settings.cases_dir}/', '{settings.briefs_dir}/' and '{settings.bibliography}'"
+
+
 def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catalogue:
     """Read and validate every case and brief (or only ``paths``); problems are collected, never raised.
 
-    A given path inside the briefs folder is checked as a brief; the project's bibliography file is checked with
-    the citations of every case, brief and page (a changed entry may break a citation anywhere); any other path
-    as a case.
+    Each given path is checked as :func:`path_kind` says: the project's folder as everything, the cases or briefs
+    folder as every file in it, a path under the briefs folder as a brief, under the cases folder as a case; the
+    project's bibliography file is checked with the citations of every case, brief and page (a changed entry may
+    break a citation anywhere). A path of kind "other" is the caller's to refuse (``ValueError`` here).
     """
+    refused = [p for p in paths or [] if path_kind(p, settings) == "other"]
+    if refused:
+        raise ValueError(f"not a case, brief or the bibliography: {', '.join(map(str, refused))}")
+    if paths is not None and any(path_kind(p, settings) == "project" for p in paths):
+        paths = None
     taxonomy, problems = load_taxonomy(settings.root / settings.taxonomy_dir, settings.root)
     # Bodies are parsed as the build parses them: with its citation processor after the site's extensions.
     setup = settings.markdown if settings.markdown.added else replace(settings.markdown, added=(CitationExtension(),))
@@ -142,17 +189,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             problems += found
             brief_targets = [(f, f"{settings.briefs_dir}/{f.name}") for f in brief_files]
     else:
-        for path in paths:
-            if is_bibliography(path, settings):
-                every_citation = True
-                continue
-            display, problem = check_given_path(path, settings.root, settings.cases_dir)
-            if problem is not None:
-                problems.append(problem)
-            elif display.startswith(f"{settings.briefs_dir}/"):
-                brief_targets.append((path, display))
-            else:
-                targets.append((path, display))
+        targets, brief_targets, found, every_citation = _given_targets(paths, settings)
+        problems += found
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
@@ -189,6 +227,35 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     )
     catalogue.problems = sort_problems(problems)
     return catalogue
+
+
+def _given_targets(
+    paths: list[Path], settings: Settings,
+) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]], list[Problem], bool]:
+    """(cases, briefs, problems, whether the bibliography was named) for the paths given, each file once."""
+    cases: dict[str, Path] = {}
+    briefs: dict[str, Path] = {}
+    problems: list[Problem] = []
+    bibliography = False
+    for path in paths:
+        kind = path_kind(path, settings)
+        if kind == "bibliography":
+            bibliography = True
+        elif kind in ("cases", "briefs"):
+            folder = settings.cases_dir if kind == "cases" else settings.briefs_dir
+            files, found = discover(settings.root, folder)
+            problems += found
+            (cases if kind == "cases" else briefs).update((f"{folder}/{f.name}", f) for f in files)
+        else:
+            folder = settings.cases_dir if kind == "case" else settings.briefs_dir
+            display, problem = check_given_path(path, settings.root, folder)
+            if problem is not None:
+                problems.append(problem)
+            else:
+                (cases if kind == "case" else briefs)[display] = path
+    unique = list(dict.fromkeys(problems))
+    return ([(p, d) for d, p in sorted(cases.items())], [(p, d) for d, p in sorted(briefs.items())], unique,
+            bibliography)
 
 
 def case_citations(item: Case | Brief) -> list[Citation]:

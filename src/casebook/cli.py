@@ -11,11 +11,11 @@ from pathlib import Path
 
 from casebook import __version__
 from casebook.bibliography import UNCITED
-from casebook.catalogue import Settings, is_bibliography, load_catalogue
+from casebook.catalogue import Settings, is_bibliography, load_catalogue, path_kind, what_validate_checks
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
 from casebook.core.markdownsetup import read_project_file
-from casebook.core.problems import format_github, format_json, safe_text
+from casebook.core.problems import Problem, format_github, format_json, safe_text
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
 from casebook.core.validate import WORD_RANGES, published_schema
 from casebook.scaffold import (
@@ -69,11 +69,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve() if args.root else _find_root(Path.cwd())
     settings = Settings.of_project(root)
     paths = [Path(p) for p in args.paths] if args.paths else None
-    if paths is not None:
-        expanded: list[Path] = []
-        for p in paths:
-            expanded.extend(sorted(p.glob("*.md")) if p.is_dir() and not p.is_symlink() else [p])
-        paths = expanded
+    refused = [p for p in paths or [] if path_kind(p, settings) == "other"]
+    for path in refused:
+        print(f"casebook validate: '{safe_text(str(path))}' is not a case, a brief or the bibliography; validate "
+              f"checks {what_validate_checks(settings)} (with no path, all of them)", file=sys.stderr)
+    if refused:
+        return 2
     catalogue = load_catalogue(settings, paths)
     problems = catalogue.problems
     # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request, or
@@ -101,17 +102,32 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             {p.path for p in problems} | {c.path for c in catalogue.cases} | {b.path for b in catalogue.briefs} | named
         )
         summary = f"{checked} file(s) checked: {errors} error(s), {warnings} warning(s)"
-        blocking = sum(not p.is_error for p in failing)
         if args.strict and warnings:
             summary += " (warnings count as errors with --strict)"
-        elif blocking:
-            summary += (f"; {blocking} warning(s) outside drafts fail the check, as they fail the site's strict "
-                        "build: fix them, or keep the case or brief a draft (status: \"draft\") while you write")
+        else:
+            summary += _blocking_warnings(failing, settings.bibliography)
         print(summary, file=sys.stderr)
         if uncited and not (args.uncited or settings.uncited == "warn"):
             print(f"note: {len(uncited)} bibliography entries are not cited by any case, brief or page; "
                   "list them with --uncited", file=sys.stderr)
     return 1 if failing else 0
+
+
+def _blocking_warnings(failing: list[Problem], bibliography: str) -> str:
+    """The summary's account of the warnings that fail the check: a case or brief may stay a draft instead of
+    being fixed, the bibliography may not."""
+    in_bib = sum(not p.is_error and p.path == bibliography for p in failing)
+    in_files = sum(not p.is_error and p.path != bibliography for p in failing)
+    why = "fail the check, as they fail the site's strict build"
+    draft = "keep the case or brief a draft (status: \"draft\") while you write"
+    if in_files and in_bib:
+        return (f"; {in_bib + in_files} warning(s) {why}: fix the {in_bib} in {bibliography}; fix the {in_files} in "
+                f"cases and briefs, or {draft}")
+    if in_bib:
+        return f"; {in_bib} warning(s) in {bibliography} {why}: fix them"
+    if in_files:
+        return f"; {in_files} warning(s) outside drafts {why}: fix them, or {draft}"
+    return ""
 
 
 def _cmd_new(args: argparse.Namespace) -> int:
@@ -235,11 +251,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check case and policy brief files (default: every file in cases/ and briefs/, and "
         "bibliography.bib) and report every problem as FILE:LINE: CODE message. Files in briefs/ are checked as "
         "briefs; bibliography.bib is checked with every citation of the project. Exits with 1 on an error, and on a "
-        "warning in a published case or brief (the site's strict build fails on it); a draft may keep warnings.",
+        "warning in a published case or brief (the site's strict build fails on it); a draft may keep warnings. "
+        "A path that is none of these (README.md, docs/, taxonomy/) is refused, with exit status 2.",
     )
     validate.add_argument(
         "paths", nargs="*",
-        help="case or brief files or folders, or bibliography.bib, to check (default: cases/ and briefs/)"
+        help="files in cases/ or briefs/, those folders, bibliography.bib, or the project folder (everything), to "
+        "check (default: everything)"
     )
     validate.add_argument("--format", choices=["text", "github", "json"], default="text",
                           help="text (default), github (workflow annotations) or json")

@@ -36,8 +36,10 @@ EXPECTED: dict[str, tuple[list[tuple[int, str]], list[str]]] = {
     "duplicate-and-missing-keys.bib": ([(1, "W305"), (7, "E304"), (13, "E302"), (13, "E303")], ["Same", "unnamed-1"]),
     # A key outside the grammar is an error, and its entry is neither formatted nor published.
     "odd-key.bib": ([(1, "E302"), (1, "E306"), (1, "W302")], []),
-    # \\href is outside the TeX allow-list (the link is still shown as text: its scheme is not http).
-    "javascript-urls.bib": ([(12, "E308")], ["data-and-doi", "js-url", "js-url-command", "vbscript"]),
+    # \\href is outside the TeX allow-list (the link is still shown as text: its scheme is not http); each url that
+    # is no web address is a warning (W307).
+    "javascript-urls.bib": ([(4, "W307"), (11, "W307"), (12, "E308"), (19, "W307"), (27, "W307")],
+                            ["data-and-doi", "js-url", "js-url-command", "vbscript"]),
     "quote-breaking-urls.bib": ([], ["angle-url", "quote-url", "single-quote-doi"]),
     "markup-in-fields.bib": ([], ["markup"]),
     # An @preamble that overwrites the reader's paper.tex: refused, and never published.
@@ -46,7 +48,7 @@ EXPECTED: dict[str, tuple[list[tuple[int, str]], list[str]]] = {
     "tex-commands.bib": ([(1, "E308"), (4, "E308"), (6, "E308"), (13, "E308"), (13, "E308")] + [(18, "E308")] * 7,
                          ["definitions", "input-title", "shell"]),
     # A url whose \\x[ once swallowed the entry's </a> (with the ] of its urldate): every later entry was a link.
-    "unclosed-link.bib": ([(5, "E308")], ["bait", "last", "next"]),
+    "unclosed-link.bib": ([(5, "E308"), (6, "W308")], ["bait", "last", "next"]),
     # Keys that are the theme's ids (Material reads #__config) or the plugin's.
     "reserved-keys.bib": ([(1, "E306"), (7, "E306"), (13, "E306")], ["fine2004"]),
 }

@@ -1,11 +1,13 @@
 """Search that forgives the spelling of names: a real build, the real Pagefind index, queries typed into the
 header search box and the explorer in Chromium. "laegreid" finds "Lægreid", "oslo" finds "Oslo", and the
-excerpts show neither permalink symbols nor the folded forms the site adds for search (``site/searchmarkup.py``)."""
+excerpts show neither permalink symbols nor the folded forms the site adds for search (``site/searchmarkup.py``),
+nor the labels of the case header card run into its values ("Directionhorizontal")."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ import pytest
 from casebook.site.searchmarkup import ALIASES_END, fold
 from support import build, make_site
 from support.browser import serve_directory
-from support.content import synthetic
+from support.content import BRIEF, synthetic
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +36,12 @@ Synthetic text about shared offices, where the coordination minister met the Pô
 ## Effects
 
 """ + "Synthetic filler sentence about offices that serve the unemployed in one place. " * 30 + "\n"
-CASE = synthetic(TITLE, ["NO"], ["one-stop-shop"], ["employment-services"], 2006).split("---\n")
+CASE = synthetic(TITLE, ["NO"], ["one-stop-shop"], ["employment-services"], 2006).replace("authors:", """\
+coordination: {direction: ["horizontal", "vertical"], modes: ["hierarchy"], levels: ["national"]}
+organisations:
+  - {name: "Kvinnherad kommune", role: "Synthetic host"}
+  - {name: "Arbeidsdirektoratet", acronym: "ADIR", role: "Synthetic partner"}
+authors:""", 1).split("---\n")
 CASE = "---\n".join(CASE[:2]) + "---\n" + BODY
 #: A case whose own text holds the character that ends the aliases, and no alias: excerpts stay whole.
 MARKER_TITLE = "Synthetic case with an invisible separator"
@@ -47,6 +54,8 @@ MARKER_CASE = synthetic(MARKER_TITLE, ["SE"], ["task-force"], ["health"], 2001).
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     root = make_site(tmp_path_factory.mktemp("spelling") / "site",
                      {"no-spelling.md": CASE, "se-marker.md": MARKER_CASE})
+    (root / "briefs").mkdir()
+    (root / "briefs" / "synthetic-brief.md").write_text(BRIEF, encoding="utf-8")
     result = build(root)
     assert result.returncode == 0, result.stderr
     url, shutdown = serve_directory(root / "site")
@@ -127,3 +136,66 @@ def test_the_aliases_marker_in_a_pages_own_text_does_not_cut_its_excerpt(page: A
     results = search(page, "quokkafence")
     assert [r[0] for r in results] == [MARKER_TITLE]
     assert "synthetic words before" in results[0][1] and "the quokkafence and after it" in results[0][1]
+
+
+#: The labels of the header cards of case and brief pages, and the link after the case's card: never indexed.
+CARD_LABELS = ("Countries", "Policy areas", "Mechanisms", "Direction", "Modes", "Levels", "Period", "Organisations",
+               "Authors", "Updated", "Type", "COCOPS criteria", "Compare with", "For", "Date")
+#: The titles of the case and brief pages of the site: the pages with a header card.
+TITLES = (TITLE, MARKER_TITLE, "A coordination minister for cross-cutting reforms", "A cross-sectoral social programme",
+          "Synthetic brief on programme coordination")
+#: Labels run into values, as Pagefind indexed the card's text when it was in the index.
+RUN_TOGETHER = ("Directionhorizontal", "CountriesPolicy", "AuthorsTest", "Typeprofile", "ForProgramme", "Period2006")
+
+
+def fragments(site_dir: Path) -> dict[str, str]:
+    """The text Pagefind indexed, by page address."""
+    found = {}
+    for path in (site_dir / "pagefind" / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        found[fragment["url"]] = fragment["content"]
+    return found
+
+
+def has_label(text: str) -> list[str]:
+    """The labels of :data:`CARD_LABELS` that ``text`` holds as words, and any label run into its value."""
+    return [label for label in CARD_LABELS if re.search(rf"\b{label}\b", text)] + [
+        joined for joined in RUN_TOGETHER if joined in text]
+
+
+def test_the_header_cards_labels_and_values_are_not_indexed_run_together(page: Any, site: tuple[str, Path]) -> None:
+    for query in ("directionhorizontal", "modeshierarchy", "levelsnational", "countriespolicy", "typeprofile",
+                  "hostarbeidsdirektoratet"):
+        # No page holds the word. (Pagefind still offers pages for a part of it: "levels" in a case's text.)
+        results = search(page, query)
+        assert not [r for r in results if query in r[2].lower().replace(" ", "")], (query, results)
+    indexed = fragments(site[1])
+    for url in ("/cases/no-spelling/", "/cases/no-coordination-minister/", "/cases/mx-social-programme/",
+                "/briefs/synthetic-brief/"):
+        assert has_label(indexed[url]) == [], (url, indexed[url][:400])
+    # Values the filters and the header card already show are not indexed as words either.
+    assert "horizontal" not in indexed["/cases/no-spelling/"] and "Test Author" not in indexed["/cases/no-spelling/"]
+    html = (site[1] / "cases/no-spelling/index.html").read_text("utf-8")
+    assert "<dt data-pagefind-ignore>Direction</dt><dd data-pagefind-ignore>horizontal, vertical</dd>" in html
+
+
+def test_the_cases_own_words_and_its_organisations_are_still_found(page: Any) -> None:
+    for query, marked in (("coordination minister", "coordination"), ("Arbeidsdirektoratet", "Arbeidsdirektoratet"),
+                          ("Kvinnherad", "Kvinnherad"), ("ADIR", "ADIR"), ("synthetic partner", "partner"),
+                          ("Rykkja", "Rykkja")):
+        found = search(page, query)
+        assert found and marked in " ".join(r[2] for r in found), (query, found)
+    assert search(page, "Arbeidsdirektoratet")[0][0] == TITLE
+    assert search(page, "administrasjonsdepartementet")[0][0] == "A coordination minister for cross-cutting reforms"
+    assert [r[0] for r in search(page, "agree the rules first")] == ["Synthetic brief on programme coordination"]
+
+
+def test_excerpts_show_no_labels_of_the_header_card(page: Any) -> None:
+    for query in ("synthetic fixture", "cross-cutting reforms", "synthetic host", "programme coordination"):
+        results = [r for r in search(page, query) if r[0] in TITLES]
+        assert results, query
+        for title, excerpt, _ in results:
+            assert has_label(excerpt) == [], (query, title, excerpt)
+    # The organisations stay as separate words: one ends where the next begins.
+    (excerpt,) = [e for t, e, _ in search(page, "Kvinnherad") if t == TITLE]
+    assert "Synthetic host" in excerpt and "Arbeidsdirektoratet (ADIR)" in excerpt and has_label(excerpt) == []

@@ -76,7 +76,7 @@ def test_badges_come_in_a_fixed_order_and_render_escaped_in_the_header() -> None
     c = case(countries=["NO"], policy_areas=["health"], period={"start": 2019}, updated="2024-05-01")
     assert ids(c) == ["cocops-policy-area", "european-country", "recent"]
     html = case_header(c, TAXONOMY)
-    assert "<dt>COCOPS criteria</dt>" in html
+    assert "<dt data-pagefind-ignore>COCOPS criteria</dt>" in html
     detail = "Started in 2019, within 10 years of the case&#x27;s last revision in 2024."
     assert f'<li class="cb-criterion cb-criterion--recent" title="{detail}">Emerged within 10 years</li>' in html
 

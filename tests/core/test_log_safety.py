@@ -89,7 +89,12 @@ def test_command_output_over_hostile_files_is_inert(tmp_path: Path) -> None:
 
 def test_a_path_given_on_the_command_line_cannot_start_a_command(tmp_path: Path) -> None:
     site = make_site(tmp_path / "s")
-    (site / "::add-mask::x.md").write_text("not a case", encoding="utf-8")
-    result = casebook("validate", "::add-mask::x.md", cwd=site)
-    assert result.returncode == 1
-    assert result.stdout.startswith("./::add-mask::x.md:1: E110 ")
+    missing = casebook("validate", "::add-mask::y.md", cwd=site)  # reported as a file that does not exist
+    assert missing.returncode == 1
+    assert missing.stdout.startswith("./::add-mask::y.md:1: E005 ")
+    # Outside cases/ and briefs/: refused in one line, which starts with the command's name.
+    (site / "::add-mask::x\n::error::forged.md").write_text("not a case", encoding="utf-8")
+    refused = casebook("validate", "--format", "github", "::add-mask::x\n::error::forged.md", cwd=site)
+    assert refused.returncode == 2 and refused.stdout == ""
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("casebook validate: '::add-mask::x\\x0a::error::forged.md' is not a case"), line

@@ -1,4 +1,5 @@
-"""The header card of a case page: the organisations line (names, acronyms, roles), escaped."""
+"""The header card of a case page: the organisations line (names, acronyms, roles), escaped, and what of the card
+search indexes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from casebook.core.taxonomy import Taxonomy
 from casebook.core.validate import published_schema
 from casebook.site.casecard import case_header
 from casebook.site.datafiles import cases_csv
+from casebook.site.searchmarkup import indexed_text
 from support import make_site
 
 NEWCOMER = """---
@@ -51,7 +53,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Case, Taxonomy]:
 
 
 def organisations(card: str) -> str:
-    return card[card.index("<dt>Organisations</dt>"):].split("</dd>", 1)[0]
+    return card[card.index(">Organisations</dt>"):].split("</dd>", 1)[0]
 
 
 def test_an_acronym_that_is_the_name_is_not_repeated(loaded: tuple[Case, Taxonomy]) -> None:
@@ -80,3 +82,21 @@ def test_the_csv_writes_an_organisation_as_the_card_does(loaded: tuple[Case, Tax
     rows = list(csv.DictReader(io.StringIO(cases_csv([case], published_schema(taxonomy)))))
     assert rows[0]["organisations"].split("; ")[:3] == ["Aetat", "Arbeids- og velferdsforvaltningen (NAV)",
                                                        "Trygdeetaten"]
+
+
+def test_search_indexes_only_the_organisations_of_the_card(loaded: tuple[Case, Taxonomy]) -> None:
+    case, taxonomy = loaded
+    card = case_header(case, taxonomy)
+    dl = card[card.index("<dl"):card.index("</dl>") + 5]
+    text = indexed_text(dl)
+    assert " ".join(text.split()) == (
+        "Aetat : National Employment Service; merged into NAV in 2006 Arbeids- og velferdsforvaltningen (NAV) : The "
+        "merged agency <script>alert(1)</script> & its offices Trygdeetaten <b>Kommunene</b> (KS)"
+    )
+    # Each organisation is its own list item, which Pagefind ends as it ends a paragraph (test_search_spelling.py).
+    assert dl.count("<li>") == 4
+    for left_out in ("Countries", "Norway", "Policy areas", "Mechanisms", "Period", "2006–", "Authors", "Test Author",
+                     "Type", "profile", "COCOPS criteria", "Organisations", "Compare with"):
+        assert left_out not in text, left_out
+    assert "Compare with" not in indexed_text(card) and "Welfare one-stop offices" in indexed_text(card)
+    assert card.count("<dt data-pagefind-ignore>") == card.count("<dt")  # every label

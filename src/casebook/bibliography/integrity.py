@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from casebook.bibliography.database import Bibliography
+from casebook.core.ids import key_problem
 from casebook.core.problems import Problem, error, warning
 from casebook.core.taxonomy import suggest
 
@@ -15,7 +16,8 @@ UNCITED = "W301"
 
 
 def check_citations(bib: Bibliography, cited: Mapping[str, list[Any]], *, uncited: bool = True) -> list[Problem]:
-    """Unknown keys (errors, with "did you mean") and, if ``uncited``, entries nothing cites (warnings).
+    """Unknown keys (errors, with "did you mean" and a valid key) and, if ``uncited``, entries nothing cites
+    (warnings).
 
     ``cited`` maps a file (as shown in messages) to its citations, objects with ``key`` and ``line``.
     """
@@ -23,6 +25,8 @@ def check_citations(bib: Bibliography, cited: Mapping[str, list[Any]], *, uncite
     known = bib.keys
     if bib.data is None:
         return problems
+    # A key the site refuses (E306) is never offered: the citation would fail again once the entry is renamed.
+    valid = [key for key in known if key_problem(key) is None]
     used: set[str] = set()
     hints: dict[str, str] = {}  # one suggestion per unknown key, however often it is cited
     for path in sorted(cited):
@@ -31,7 +35,7 @@ def check_citations(bib: Bibliography, cited: Mapping[str, list[Any]], *, uncite
                 used.add(citation.key)
             else:
                 if citation.key not in hints:
-                    hints[citation.key] = suggest(citation.key, known)
+                    hints[citation.key] = suggest(citation.key, valid)
                 problems.append(error(
                     path, citation.line, "E305",
                     f"unknown citation key '{citation.key}': not in {bib.path}" + hints[citation.key],

@@ -184,7 +184,8 @@ def discover(root: Path, folder: str) -> tuple[list[Path], list[Problem]]:
 
 
 def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem | None]:
-    """Display name of a path given on the command line, and why it cannot be a case, if so."""
+    """Display name of a path given on the command line as a file of ``folder`` (the cases or briefs folder), and
+    why it cannot be one, if so."""
     try:
         display = path.resolve(strict=False).relative_to(root.resolve()).as_posix() if not path.is_symlink() else None
     except ValueError:
@@ -192,6 +193,10 @@ def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem 
     display = display or path.as_posix()
     if path.is_symlink():
         return display, error(display, 1, "E113", "symbolic links are not allowed as case files")
+    nested = path.exists() and Path(display).parent.as_posix() != folder
+    if path.is_dir() or nested:
+        return display, error(display, 1, "E115", f"sub-folders are not allowed in the {folder} folder: put the "
+                              f"files directly in '{folder}/'")
     if not path.is_file():
         return display, error(display, 1, "E005", "no such file")
     return display, slug_problem(path.name, display)

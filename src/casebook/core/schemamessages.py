@@ -24,9 +24,10 @@ DATE_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATE_FORM = '"YYYY-MM-DD"'
 DATE_EXAMPLE = '"2026-03-01"'
 
-#: What an item of a vocabulary field is, for a value that is not one.
-_NOUNS = {"countries": "a country code", "mechanisms": "a mechanism id", "policy_areas": "a policy area id",
-          "cases": "a case's slug"}
+#: What an item of a vocabulary field is (one, several), for values that are not.
+_NOUNS = {"countries": ("a country code", "country codes"), "mechanisms": ("a mechanism id", "mechanism ids"),
+          "policy_areas": ("a policy area id", "policy area ids"), "cases": ("a case's slug", "cases' slugs"),
+          "authors": ("a name of at least two characters", "names of at least two characters")}
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
@@ -101,7 +102,7 @@ Vocabularies = Mapping[str, Collection[str]]
 
 
 def _item_fix(field: str, value: Any, item_schema: dict[str, Any], vocabularies: Vocabularies) -> Any:
-    """The item to put in a one-item list instead of ``value`` given alone, if one would pass; else ``None``."""
+    """The item to put in a list instead of ``value``, one item written alone, if one would pass; else ``None``."""
     if field == "countries":
         return guess_country(value) if isinstance(value, str) else None
     if field in vocabularies:
@@ -115,6 +116,54 @@ def _item_fix(field: str, value: Any, item_schema: dict[str, Any], vocabularies:
     if isinstance(value, int) and not isinstance(value, bool) and checker.is_valid(str(value)):
         return str(value)
     return None
+
+
+def list_items(field: str, text: str) -> list[str]:
+    """The items a list written as one text stands for: ``"health, education"`` is two.
+
+    Items are separated by commas or semicolons, and in ``authors`` by `` and `` too. A comma between single
+    words of an author (``"Smith, Ann"``) is the surname-first form of one name, not two names.
+    """
+    parts = re.split(r";| and " if field == "authors" else r"[,;]", text)
+    items: list[str] = []
+    for part in parts:
+        pieces = [p.strip() for p in part.split(",")] if field == "authors" else [part.strip()]
+        named = [p for p in pieces if p]
+        if field == "authors" and len(named) > 1 and not all(" " in p for p in named):
+            named = [part.strip().strip(",").strip()]
+        items += [p for p in named if p]
+    return items
+
+
+def _list_fix(field: str, value: str | int, item_schema: dict[str, Any],
+              vocabularies: Vocabularies) -> tuple[list[Any], list[str]]:
+    """(the list to write instead of ``value``, the items written that no fix was found for).
+
+    Every item the contributor wrote is in one or the other: a suggestion never drops a value.
+    """
+    # Only a list of words is split: an item of another kind (an organisation) is no piece of a text.
+    words = field == "countries" or field in vocabularies or item_schema.get("type") == "string"
+    items: list[Any] = list_items(field, value) if isinstance(value, str) and words else [value]
+    if not items:
+        items = [value]  # only separators: named as written
+    fixed: list[Any] = []
+    unmatched: list[str] = []
+    for item in items:
+        found = _item_fix(field, item, item_schema, vocabularies)
+        if found is None:
+            unmatched.append(str(item))
+        elif found not in fixed:  # "Norway, NO" is one country
+            fixed.append(found)
+    return fixed, unmatched
+
+
+def _not_items(field: str, unmatched: list[str]) -> str:
+    """``'zzzz' is not a mechanism id``, or ``'a' and 'b' are not mechanism ids``."""
+    one, several = _NOUNS.get(field, ("a valid item", "valid items"))
+    if len(unmatched) == 1:
+        return f"'{unmatched[0]}' is not {one}"
+    named = ", ".join(f"'{u}'" for u in unmatched[:-1]) + f" and '{unmatched[-1]}'"
+    return f"{named} are not {several}"
 
 
 def schema_message(err: jsonschema.ValidationError, vocabularies: Vocabularies | None = None) -> tuple[str, str]:
@@ -145,12 +194,11 @@ def schema_message(err: jsonschema.ValidationError, vocabularies: Vocabularies |
         hint = ""
         if expected == "array" and isinstance(instance, (str, int)) and not isinstance(instance, bool):
             field = str(err.absolute_path[-1]) if err.absolute_path else ""
-            fixed = _item_fix(field, instance, schema.get("items", {}), vocabularies or {})
-            if fixed is not None:
-                hint = f" (write [{json.dumps(fixed, ensure_ascii=False)}])"
+            fixed, unmatched = _list_fix(field, instance, schema.get("items", {}), vocabularies or {})
+            if not unmatched:
+                hint = f" (write {json.dumps(fixed, ensure_ascii=False)})"
             else:
-                noun = _NOUNS.get(field, "a valid item")
-                hint = f" (write a list in square brackets; '{instance}' is not {noun})"
+                hint = f" (write a list in square brackets; {_not_items(field, unmatched)})"
         elif expected == "string" and isinstance(instance, (bool, int)):
             hint = " (put the value in double quotes)"
         return "E103", f"{where} must be {want}, not {type_name(instance)}{hint}"

@@ -12,6 +12,7 @@ from casebook.core.briefs import newest_first
 from casebook.core.escape import html_attr, html_text, markdown_text, one_line
 from casebook.core.model import Brief, Case
 from casebook.site.page import BRIEFS_INDEX, SitePage
+from casebook.site.searchmarkup import SEARCH_IGNORE
 
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -48,7 +49,8 @@ def brief_references(
 
 
 def brief_header(brief: Brief) -> str:
-    """Title, summary, facts and the key-messages box, as HTML blocks."""
+    """Title, summary, facts and the key-messages box, as HTML blocks; search leaves the facts out (their labels
+    would run into their values)."""
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if brief.is_draft else ""
     facts = (
         f"<dt>For</dt><dd>{line_text(', '.join(brief.audience))}</dd>"
@@ -59,7 +61,7 @@ def brief_header(brief: Brief) -> str:
     return (
         f'<h1 id="brief-title">{line_text(brief.title)}</h1>\n{draft}'
         f'<p class="cb-summary">{line_text(brief.summary)}</p>\n'
-        f'<dl class="cb-card cb-brief-facts">{facts}</dl>\n'
+        f'<dl class="cb-card cb-brief-facts" {SEARCH_IGNORE}>{facts}</dl>\n'
         f'<section class="cb-key-messages" aria-labelledby="key-messages">'
         f'<h2 id="key-messages">Key messages</h2><ul>{messages}</ul></section>\n'
     )

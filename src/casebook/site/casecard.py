@@ -10,6 +10,7 @@ from casebook.core.escape import html_attr, html_text
 from casebook.core.model import Case, organisation_name
 from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.site.compare import compare_href
+from casebook.site.searchmarkup import SEARCH_IGNORE
 from casebook.site.urls import case_src, country_src, mechanism_src, page_url, policy_area_src, relative_url
 
 #: Turns the source path of a page into a link from the page being written.
@@ -21,14 +22,18 @@ def _direct_linker(from_src: str) -> Linker:
 
 
 def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -> str:
-    """The header card of a case page, as an HTML block; each facet value links to its index page."""
+    """The header card of a case page, as an HTML block; each facet value links to its index page.
+
+    Search leaves the card out (:data:`SEARCH_IGNORE`): its values are the page's metadata and filters, and its
+    labels would run into them ("Directionhorizontal"). Only the organisations are indexed, one name a line.
+    """
     link = link or _direct_linker(case_src(case.slug))
 
     def facet(label: str, items: Sequence[tuple[str, str | None]]) -> str:
         links = ", ".join(
             f'<a href="{html_attr(href)}">{html_text(name)}</a>' if href else html_text(name) for name, href in items
         )
-        return f"<dt>{html_text(label)}</dt><dd>{links}</dd>"
+        return f"<dt {SEARCH_IGNORE}>{html_text(label)}</dt><dd {SEARCH_IGNORE}>{links}</dd>"
 
     rows = [
         facet("Countries", [(country_name(c), link(country_src(c))) for c in case.countries]),
@@ -52,7 +57,8 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
     rows.append(badge_row(case, taxonomy))
     draft = '<p class="cb-draft">DRAFT: not published</p>\n' if case.is_draft else ""
     # A draft's page exists only in a preview, whose comparison view offers drafts too.
-    compare = f'<p class="cb-case-compare"><a href="{html_attr(compare_href(case.slug, link))}">Compare with…</a></p>\n'
+    compare = (f'<p class="cb-case-compare" {SEARCH_IGNORE}>'
+               f'<a href="{html_attr(compare_href(case.slug, link))}">Compare with…</a></p>\n')
     return (
         f'<h1 id="case-title">{html_text(case.title)}</h1>\n{draft}'
         f'<p class="cb-summary">{html_text(case.summary)}</p>\n'
@@ -61,13 +67,17 @@ def case_header(case: Case, taxonomy: Taxonomy, *, link: Linker | None = None) -
 
 
 def organisations_row(case: Case) -> str:
-    """The organisations, one a line: ``name (acronym)`` and, when the case gives it, its role."""
+    """The organisations, one a line: ``name (acronym)`` and, when the case gives it, its role.
+
+    The names are indexed for search (often the only place a case names them in their own language); each line is a
+    list item, so the names stay separate words.
+    """
     items = []
     for org in case.organisations:
         role = (org.get("role") or "").strip()
         role_html = f'<span class="cb-org__role">: {html_text(role)}</span>' if role else ""
         items.append(f'<li><span class="cb-org__name">{html_text(organisation_name(org))}</span>{role_html}</li>')
-    return f'<dt>Organisations</dt><dd><ul class="cb-orgs">{"".join(items)}</ul></dd>'
+    return f'<dt {SEARCH_IGNORE}>Organisations</dt><dd><ul class="cb-orgs">{"".join(items)}</ul></dd>'
 
 
 def badge_row(case: Case, taxonomy: Taxonomy) -> str:
@@ -80,7 +90,7 @@ def badge_row(case: Case, taxonomy: Taxonomy) -> str:
         f"{html_text(b.label)}</li>"
         for b in found
     )
-    return f'<dt>COCOPS criteria</dt><dd><ul class="cb-criteria">{items}</ul></dd>'
+    return f'<dt {SEARCH_IGNORE}>COCOPS criteria</dt><dd {SEARCH_IGNORE}><ul class="cb-criteria">{items}</ul></dd>'
 
 
 def case_markdown(

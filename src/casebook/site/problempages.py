@@ -57,7 +57,10 @@ def problem_pages(
     for src_uri, (path, problems) in broken_files(catalogue).items():
         if exists(src_uri):
             continue  # the file still has its page (see with_problems), or the URL is another page's
-        box = _box(problems, "this file is not published until they are fixed", block)
+        draft = path in catalogue.draft_files
+        outcome = "this draft has no page in the preview until they are fixed" if draft else \
+            "this file is not published until they are fixed"
+        box = _box(problems, outcome, block, draft=draft)
         pages.append(SitePage(src_uri, f"Problems in {path}", f"# Problems in {markdown_text(path)}\n\n{box}\n",
                               edit_path=path))
     return pages
@@ -71,7 +74,8 @@ def with_problems(pages: list[SitePage], catalogue: Catalogue, *, block: Callabl
     for page in pages:
         found = broken.get(page.src_uri)
         if found is not None and page.edit_path == found[0]:
-            box = _box(found[1], "mkdocs build --strict fails until they are fixed", block)
+            box = _box(found[1], "mkdocs build --strict fails until they are fixed", block,
+                       draft=found[0] in catalogue.draft_files)
             page = dataclasses.replace(page, markdown=f"{box}\n\n{page.markdown}")
         out.append(page)
     return out
@@ -81,14 +85,16 @@ def _is_slug(stem: str) -> bool:
     return bool(SLUG.fullmatch(stem)) and len(stem) <= MAX_SLUG and stem not in RESERVED_SLUGS
 
 
-def _box(problems: list[Problem], outcome: str, block: Callable[[str], str]) -> str:
+def _box(problems: list[Problem], outcome: str, block: Callable[[str], str], *, draft: bool = False) -> str:
     lines = "\n".join(html_text(p.format_text()) for p in problems)
     errors = sum(1 for p in problems if p.is_error)
+    # A draft is never published: fixed, it shows here as the preview shows drafts, marked as one.
+    then = "this page then shows your draft, marked DRAFT (the published site leaves drafts out)" if draft else \
+        "this page then shows it as it will be published"
     return block(
         f'<div class="{BOX_CLASS}">\n'
         f'<p class="admonition-title">{errors} error(s): {html_text(outcome)}</p>\n'
         f"<pre><code>{lines}</code></pre>\n"
-        "<p>Fix the file and save it: this page then shows it as published. Only <code>mkdocs serve</code> "
-        "shows this list.</p>\n"
+        f"<p>Fix the file and save it: {html_text(then)}. Only <code>mkdocs serve</code> shows this list.</p>\n"
         "</div>"
     )

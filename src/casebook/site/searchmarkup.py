@@ -3,7 +3,11 @@
 Pagefind reads the built HTML: it indexes only elements marked ``data-pagefind-body`` (the article
 of content pages; the explorer and generated listings are left out) and takes filters from
 ``data-pagefind-filter``. The plugin puts this markup on each page from the validated catalogue, never
-from the page itself; running the indexer is the adapter's (``casebook.adapter.pagefind``).
+from the page itself; running the indexer is the adapter's (``casebook.adapter.pagefind``). Inside the
+article, the parts search does not need are left out two ways: the site's own generated HTML marks them
+with :data:`SEARCH_IGNORE` where it writes them (the header cards of case and brief pages), and the indexer
+is given :data:`EXCLUDE_SELECTORS` for the rest. Contributor HTML can do neither: the sanitizer keeps no
+``data-*`` attribute and only its own classes, and the site's blocks are put back after it has run.
 
 Names are spelled as their owners spell them (Lægreid, Søren), and readers type them without the letters
 their keyboard lacks ("laegreid"). Pagefind folds accents itself ("pole" finds "Pôle") but not letters that
@@ -25,18 +29,25 @@ from casebook.core.model import Case
 from casebook.core.taxonomy import Taxonomy, country_name, term_label
 from casebook.site.explore import TYPE_LABELS
 
-#: Generated parts of indexed pages that search does not need: the header card's links (the
-#: countries, mechanisms and policy areas, which are filters already) and criteria badges, related
-#: cases and other listings of cases (the table of /cases/, the matrix and its key, the "cited by"
+#: The attribute that leaves an element of the site's own markup out of the index (Pagefind's own). On a case
+#: page's header card it marks every label, every value but the organisations, and "Compare with…": the
+#: countries, mechanisms and policy areas are filters already, the rest is metadata the card shows, and Pagefind
+#: does not separate a ``<dt>`` from its ``<dd>``, so indexed labels ran into their values in excerpts and as
+#: words ("Directionhorizontal"). The organisations stay indexed, one list item each: the card is often the
+#: only place a case names them in their own language. A brief's facts (audience, authors, date) are left out
+#: whole.
+SEARCH_IGNORE = "data-pagefind-ignore"
+
+#: Generated parts of indexed pages that search does not need, for the indexer's ``--exclude-selectors``:
+#: related cases and other listings of cases (the table of /cases/, the matrix and its key, the "cited by"
 #: lines of /bibliography/, the cases of a term that record no lesson), references lists and "cite this case",
-#: and the headings' permalink
-#: symbols (a "¶" in every excerpt that reached a heading). Titles, summaries, the card's other text
-#: (organisations, authors, period) and the body stay indexed; so do the bibliography's entries. A
-#: case's title then finds the case, not every listing that names it; at 1,000 synthetic cases
-#: /bibliography/ alone was 300,000 words of case titles, one 2.4 MB result to download.
+#: and the headings' permalink symbols (a "¶" in every excerpt that reached a heading). Titles, summaries,
+#: the organisations and the body stay indexed; so do the bibliography's entries. A case's title then finds
+#: the case, not every listing that names it; at 1,000 synthetic cases /bibliography/ alone was 300,000
+#: words of case titles, one 2.4 MB result to download.
 EXCLUDE_SELECTORS = (
-    ".cb-card > dd > a", ".cb-criteria", ".cb-list", ".cb-references", ".cb-cite-case",
-    ".cb-sortable", ".cb-matrix", ".cb-key", ".cb-cited-by", ".cb-lessons__none", ".headerlink",
+    ".cb-list", ".cb-references", ".cb-cite-case", ".cb-sortable", ".cb-matrix", ".cb-key", ".cb-cited-by",
+    ".cb-lessons__none", ".headerlink",
 )
 
 #: Letters that Unicode decomposition leaves whole, and how they are typed without them.
@@ -184,7 +195,8 @@ class _IndexedText(HTMLParser):
             return
         classes = frozenset(next((v or "" for k, v in attrs if k == "class"), "").split())
         self.stack.append((tag, classes))
-        if tag in ("script", "style") or any(_matches(steps, self.stack) for steps in _EXCLUDED):
+        if (tag in ("script", "style") or any(name == SEARCH_IGNORE for name, _ in attrs)
+                or any(_matches(steps, self.stack) for steps in _EXCLUDED)):
             self.skipping.append(len(self.stack))
 
     def handle_endtag(self, tag: str) -> None:
@@ -201,7 +213,7 @@ class _IndexedText(HTMLParser):
 
 
 def indexed_text(html: str) -> str:
-    """The text of ``html`` that Pagefind indexes, given :data:`EXCLUDE_SELECTORS`."""
+    """The text of ``html`` that Pagefind indexes, given :data:`SEARCH_IGNORE` and :data:`EXCLUDE_SELECTORS`."""
     parser = _IndexedText()
     parser.feed(html)
     parser.close()
