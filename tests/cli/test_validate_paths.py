@@ -190,7 +190,7 @@ def test_a_folder_of_content_is_checked_as_the_whole_run_checks_it(tmp_path: Pat
     whole = [line for line in casebook("validate", cwd=site).stdout.splitlines() if line.startswith("cases/")]
     assert whole == [
         "cases/notes.txt:1: E114 only '.md' case files belong in this folder",
-        "cases/old:1: E115 sub-folders are not allowed in the cases folder",
+        "cases/old:1: E115 sub-folders are not allowed in the 'cases' folder",
     ]
     for args, cwd in ((["cases"], site), (["cases/"], site), (["."], site / "cases")):
         result = casebook("validate", *args, cwd=cwd)
@@ -198,8 +198,8 @@ def test_a_folder_of_content_is_checked_as_the_whole_run_checks_it(tmp_path: Pat
         assert "5 file(s) checked" in result.stderr  # the three cases, the bad file and the sub-folder
     inside = casebook("validate", "cases/old/x-case.md", "cases/old", cwd=site)
     assert inside.stdout.splitlines() == [
-        "cases/old:1: E115 sub-folders are not allowed in the cases folder: put the files directly in 'cases/'",
-        "cases/old/x-case.md:1: E115 sub-folders are not allowed in the cases folder: put the files directly in "
+        "cases/old:1: E115 sub-folders are not allowed in the 'cases' folder: put the files directly in 'cases/'",
+        "cases/old/x-case.md:1: E115 sub-folders are not allowed in the 'cases' folder: put the files directly in "
         "'cases/'",
     ]
     briefs = casebook("validate", "briefs", cwd=site)

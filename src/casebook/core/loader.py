@@ -195,7 +195,7 @@ def check_given_path(path: Path, root: Path, folder: str) -> tuple[str, Problem 
         return display, error(display, 1, "E113", "symbolic links are not allowed as case files")
     nested = path.exists() and Path(display).parent.as_posix() != folder
     if path.is_dir() or nested:
-        return display, error(display, 1, "E115", f"sub-folders are not allowed in the {folder} folder: put the "
+        return display, error(display, 1, "E115", f"sub-folders are not allowed in the '{folder}' folder: put the "
                               f"files directly in '{folder}/'")
     if not path.is_file():
         return display, error(display, 1, "E005", "no such file")
