@@ -86,8 +86,11 @@ def raw_html_ids(text: str) -> set[str]:
     if "<" not in text or not _MAYBE_TAG.search(text):
         return set()
     parser = _AnchorIds()
-    parser.feed(text)
-    parser.close()
+    try:
+        parser.feed(text)
+        parser.close()
+    except AssertionError:  # "<![x": the standard parser gives up on a marked section it does not know
+        pass
     return parser.ids
 
 

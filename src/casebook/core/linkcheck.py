@@ -27,7 +27,6 @@ from urllib.parse import unquote, urlsplit
 
 from casebook.core.bodylinks import BodyLink
 from casebook.core.problems import Problem, warning
-from casebook.core.taxonomy import suggestion
 
 #: MkDocs' placeholder for an obfuscated e-mail address (``markdown.util.AMP_SUBSTITUTE``): never checked.
 AMP_SUBSTITUTE = "\x02amp\x03"
@@ -85,8 +84,8 @@ class SiteView(Protocol):
         """Whether the page at ``src_uri`` has the id ``anchor``; ``None`` when it is not known here (a page
         whose anchors only the build knows)."""
 
-    def anchors(self, src_uri: str) -> frozenset[str]:
-        """The ids of the page at ``src_uri`` known here (for suggestions)."""
+    def near_anchor(self, src_uri: str, anchor: str) -> str | None:
+        """The id of the page at ``src_uri`` that ``anchor`` most likely stands for, or ``None``."""
 
     def display(self, src_uri: str) -> str:
         """The file a case or brief page comes from, as messages name it (``cases/x.md``)."""
@@ -222,7 +221,7 @@ def _anchor_problem(url: str, target: str, anchor: str, page: PageLinks, site: S
                     levels: LinkLevels) -> tuple[str, str] | None:
     if levels.anchors != "warn" or site.has_anchor(target, anchor) is not False:
         return None
-    near = suggestion(anchor, sorted(site.anchors(target)))
+    near = site.near_anchor(target, anchor)
     hint = f" (did you mean '#{near}'?)" if near else ""
     if target == page.src_uri:
         return NO_ANCHOR, (f"link '{_shown(url)}' goes to no heading or footnote of this page{hint}: a heading's id "

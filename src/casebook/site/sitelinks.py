@@ -39,6 +39,8 @@ if TYPE_CHECKING:  # assembled only when a link needs it: most runs of the comma
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 #: The site folders of case and brief pages (whatever the project's folders are called).
 CONTRIBUTED = ("cases", "briefs")
+#: How many broken links of one run get a "did you mean" (each costs a search through the site's names or ids).
+SUGGESTIONS = 200
 
 
 def check_links(
@@ -57,8 +59,9 @@ def check_links(
         src_uri = site.page_of(path)
         if src_uri is None:
             continue
+        listed = catalogue.links[path].unparsed is not None
         found = link_problems(site.page(path, src_uri), site, catalogue.settings.links)
-        if found and catalogue.links[path].unparsed is not None:
+        if found and listed:
             # The links the body could make: one of them is broken; the parse tells which the build will see.
             site.parse(path)
             found = link_problems(site.page(path, src_uri), site, catalogue.settings.links)
@@ -84,6 +87,12 @@ def docs_sources(root: Path, docs_dir: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _records(catalogue: Catalogue) -> dict[str, Record]:
+    found: dict[str, Record] = {f"cases/{c.slug}.md": c for c in catalogue.cases}
+    found.update({f"briefs/{b.slug}.md": b for b in catalogue.briefs})
+    return found
+
+
 def _renamed(ids: Iterable[str]) -> frozenset[str]:
     """The ids as the plugin renames them in a contributed page (``sanitize.content_id``)."""
     from casebook.site.sanitize import content_id  # the sanitizer is needed only when there are anchors to check
@@ -101,6 +110,10 @@ class SiteLinks:
         self._whole = whole
         self._given = assembly
         self._ids: dict[str, frozenset[str] | None] = {}
+        self._body: dict[tuple[str, bool], frozenset[str] | None] = {}
+        self._sorted: dict[str, list[str]] = {}
+        self._names: dict[str, list[str]] = {}
+        self._suggestions = SUGGESTIONS
         self.docs_dir = self.settings.docs_dir.strip("/")
         setup = self.settings.markdown
         self.setup = setup if setup.added else dataclasses.replace(setup, added=(CitationExtension(),))
@@ -128,9 +141,12 @@ class SiteLinks:
     @cached_property
     def records(self) -> dict[str, Record]:
         """The valid cases and briefs by the site path of their page."""
-        found: dict[str, Record] = {f"cases/{c.slug}.md": c for c in self.whole.cases}
-        found.update({f"briefs/{b.slug}.md": b for b in self.whole.briefs})
-        return found
+        return self.named if self._whole is None else _records(self.whole)
+
+    @cached_property
+    def named(self) -> dict[str, Record]:
+        """The valid cases and briefs checked in this run by the site path of their page."""
+        return _records(self.catalogue)
 
     @cached_property
     def docs(self) -> frozenset[str]:
@@ -170,19 +186,28 @@ class SiteLinks:
         section, _, name = src_uri.partition("/")
         if section in CONTRIBUTED and "/" not in name and name.endswith(".md"):
             display = self.display(src_uri)
-            if display in self.whole.draft_files:
+            # The files checked in this run first: the whole catalogue is loaded only for another one.
+            if display in self.catalogue.draft_files or display in self.whole.draft_files:
                 return Target.DRAFT
-            if src_uri in self.records:
+            if src_uri in self.named or src_uri in self.records:
                 return Target.PRESENT
             if (self.settings.root / display).is_file():
                 return Target.BROKEN
         return Target.PRESENT if src_uri in self.sources else Target.MISSING
 
     def near(self, src_uri: str) -> str | None:
+        if not self._spend():
+            return None
         folder = posixpath.dirname(src_uri)
-        names = sorted(posixpath.basename(s) for s in self.sources if posixpath.dirname(s) == folder)
-        found = suggestion(posixpath.basename(src_uri), names)
+        if folder not in self._names:
+            self._names[folder] = sorted(posixpath.basename(s) for s in self.sources if posixpath.dirname(s) == folder)
+        found = suggestion(posixpath.basename(src_uri), self._names[folder])
         return posixpath.join(folder, found) if found is not None else None
+
+    def _spend(self) -> bool:
+        """Whether another suggestion may be looked for: a body of thousands of broken links gets the first ones'."""
+        self._suggestions -= 1
+        return self._suggestions >= 0
 
     # --- Bodies and anchors ----------------------------------------------------------------------------
 
@@ -200,6 +225,12 @@ class SiteLinks:
     def _body_ids(self, src_uri: str, *, exact: bool) -> frozenset[str] | None:
         """Ids a case's or brief's body gives its page, as the plugin renames them (with ``exact``, all of them, else
         perhaps only some); None for another page."""
+        key = (src_uri, exact)
+        if key not in self._body:
+            self._body[key] = self._find_body_ids(src_uri, exact=exact)
+        return self._body[key]
+
+    def _find_body_ids(self, src_uri: str, *, exact: bool) -> frozenset[str] | None:
         display = self.display(src_uri)
         if display in self.catalogue.links:
             if exact:
@@ -233,5 +264,9 @@ class SiteLinks:
         whole = self._page_ids(src_uri)  # and the ids of its generated sections ("#cite-this-case")
         return None if whole is None else anchor in whole
 
-    def anchors(self, src_uri: str) -> frozenset[str]:
-        return self._ids.get(src_uri) or self._body_ids(src_uri, exact=False) or frozenset()
+    def near_anchor(self, src_uri: str, anchor: str) -> str | None:
+        if not self._spend():
+            return None
+        if src_uri not in self._sorted:
+            self._sorted[src_uri] = sorted(self._ids.get(src_uri) or self._body_ids(src_uri, exact=True) or ())
+        return suggestion(anchor, self._sorted[src_uri])
