@@ -177,7 +177,7 @@ def test_a_body_with_links_written_otherwise_is_parsed(body: str) -> None:
     assert inspect_body(body, SETUP).exact_links
 
 
-def test_other_extensions_have_every_body_parsed() -> None:
+def test_other_extensions_have_every_body_with_links_parsed() -> None:
     setup = MarkdownSetup.from_list(["toc", "attr_list"])  # attr_list can set a link's href
     assert inspect_body("[a](b.md){: href='c.md' }", setup).exact_links
     assert [link.url for link in inspect_body("[a](b.md){: href='c.md' }", setup).links] == ["c.md"]

@@ -208,13 +208,14 @@ def _missing(link: BodyLink, path: str, target: str, absolute: bool, page: PageL
         return NOT_FOUND, (f"{what} '{_shown(url)}' names no file{hint}: link to the Markdown file of a page (a "
                            "country's is '../countries/no.md'), as the build turns it into the page's address")
     if link.image:
-        return NOT_FOUND, (f"image '{_shown(url)}' is '{target}', which is not a file of the site{hint}: put the "
-                           f"image in the {site.docs_dir}/ folder ({site.docs_dir}/images/, say) and write its path "
-                           f"from this page's folder, '{folder}/' ('{_relative('images/name.png', page.src_uri)}')")
+        example = _relative("images/name.png", page.src_uri)
+        return NOT_FOUND, (f"image '{_shown(url)}' is '{_shown(target)}', which is not a file of the site{hint}: "
+                           f"put the image in the {site.docs_dir}/ folder ({site.docs_dir}/images/, say) and write its "
+                           f"path from this page's folder, '{folder}/' ('{example}')")
     examples = "; ".join(f"{kind} '{_relative(example, page.src_uri)}'" for kind, example in (
         ("a case", "cases/SLUG.md"), ("a brief", "briefs/SLUG.md"), ("a country", "countries/no.md")))
-    return NOT_FOUND, (f"link '{_shown(url)}' goes to '{target}', which is not a page or file of the site{hint}: "
-                       f"write the path from this page's folder, '{folder}/' ({examples})")
+    return NOT_FOUND, (f"link '{_shown(url)}' goes to '{_shown(target)}', which is not a page or file of the "
+                       f"site{hint}: write the path from this page's folder, '{folder}/' ({examples})")
 
 
 def _anchor_problem(url: str, target: str, anchor: str, page: PageLinks, site: SiteView,

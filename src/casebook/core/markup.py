@@ -252,7 +252,11 @@ def plain_ids(body: str, setup: MarkdownSetup) -> frozenset[str]:
 
 
 def plain_setup(setup: MarkdownSetup) -> bool:
-    """Whether only ``[text](url)``, ``![alt](url)`` and reference definitions can make links with ``setup``."""
+    """Whether ``setup``'s extensions are all known to write what ``[text](url)`` says, as written.
+
+    Links that only an extension makes, without ``](`` or a reference definition (``[[wikilinks]]``), are not
+    looked for: a body without those is not parsed, whatever the extensions.
+    """
     return all(name in PLAIN_EXTENSIONS for name in setup.extensions)
 
 
@@ -266,11 +270,10 @@ def inspect_body(body: str, setup: MarkdownSetup | None = None, *, exact: bool =
     setup = setup or MarkdownSetup()
     # One-character tests first: they are a fast memchr, a regex search or a longer needle is not.
     if (("<" not in body or not _MAYBE_HTML.search(body)) and ("!" not in body or "![" not in body)
-            and "!!!" not in body and "???" not in body and worst_case_copies(body) <= COPY_BUDGET
-            and plain_setup(setup)):
+            and "!!!" not in body and "???" not in body and worst_case_copies(body) <= COPY_BUDGET):
         if not may_have_links(body):
             return Findings([], [])  # none can be present: skip the parse (validation stays fast)
-        plain = None if exact else plain_links(body)
+        plain = None if exact or not plain_setup(setup) else plain_links(body)
         if plain is not None:
             return Findings([], [], links=plain, ids=plain_ids(body, setup), exact_links=False)
     found: list[str] = []

@@ -60,9 +60,11 @@ def check_links(
         if src_uri is None:
             continue
         listed = catalogue.links[path].unparsed is not None
+        budget = site.suggestions
         found = link_problems(site.page(path, src_uri), site, catalogue.settings.links)
         if found and listed:
             # The links the body could make: one of them is broken; the parse tells which the build will see.
+            site.suggestions = budget
             site.parse(path)
             found = link_problems(site.page(path, src_uri), site, catalogue.settings.links)
         problems += found
@@ -113,7 +115,8 @@ class SiteLinks:
         self._body: dict[tuple[str, bool], frozenset[str] | None] = {}
         self._sorted: dict[str, list[str]] = {}
         self._names: dict[str, list[str]] = {}
-        self._suggestions = SUGGESTIONS
+        #: How many more broken links may get a "did you mean".
+        self.suggestions = SUGGESTIONS
         self.docs_dir = self.settings.docs_dir.strip("/")
         setup = self.settings.markdown
         self.setup = setup if setup.added else dataclasses.replace(setup, added=(CitationExtension(),))
@@ -206,8 +209,8 @@ class SiteLinks:
 
     def _spend(self) -> bool:
         """Whether another suggestion may be looked for: a body of thousands of broken links gets the first ones'."""
-        self._suggestions -= 1
-        return self._suggestions >= 0
+        self.suggestions -= 1
+        return self.suggestions >= 0
 
     # --- Bodies and anchors ----------------------------------------------------------------------------
 
