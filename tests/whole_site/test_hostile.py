@@ -147,7 +147,9 @@ def test_built_case_content_holds_only_allowed_markup(hostile_site: tuple[Path, 
 
 
 @pytest.mark.build
-def test_build_warns_exactly_about_raw_html_and_links(hostile_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_build_warns_exactly_about_raw_html_and_links(
+    hostile_site: tuple[Path, subprocess.CompletedProcess[str]]
+) -> None:
     _, result = hostile_site
     got = sorted(
         (m.group(1), int(m.group(2)), m.group(3))
