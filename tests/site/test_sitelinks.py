@@ -44,10 +44,11 @@ def refuse(*args: object, **kwargs: object) -> Catalogue:
     raise AssertionError("more of the site was made than the links need")
 
 
-def test_links_to_cases_and_headings_need_no_generated_page_and_no_parse(
+def test_links_to_pages_and_headings_need_no_assembly_and_no_parse(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    site = with_text(make_site(tmp_path / "s"), "\n## Limits\n\n[a](mx-social-programme.md) [b](#limits)\n")
+    site = with_text(make_site(tmp_path / "s"), "\n## Limits\n\n[a](mx-social-programme.md) [b](#limits) "
+                                                "[c](../countries/no.md) [d](../mechanisms/one-stop-shop.md)\n")
     catalogue = catalogue_of(site)
     monkeypatch.setattr(SiteLinks, "_assemble", refuse)
     assert check_links(catalogue) == []

@@ -7,10 +7,11 @@ scripts, and which case and brief files are drafts or have errors (a build leave
 
 The command (``casebook validate``) and the plugin both call :func:`check_links`, so the build logs the same
 problems, on the same lines, as the command prints. Work is done only when a link needs it: a link to another
-case, to a brief or to a heading of the same page is answered from the catalogue and the body's own parse; the
-site's generated pages are assembled only for a link to anything else, and a page is rendered for its ids only
-when an anchor is not among the ids of the body alone (the ids the page's generated sections add, such as
-``#cite-this-case``). Anchors into hand-written and generated pages are left to the build.
+case, to a brief or to a heading of the same page is answered from the catalogue and the body's headings; a link
+to a country, mechanism, policy-area or list page from the site builder's pages; the whole site is assembled
+(which formats every reference) only for a link to anything else, or one that goes nowhere, and a page is
+rendered for its ids only when an anchor is not among the ids of its body (the page's generated sections add
+some, such as ``#cite-this-case``). Anchors into hand-written and generated pages are left to the build.
 """
 
 from __future__ import annotations
@@ -177,6 +178,15 @@ class SiteLinks:
                         lambda src: src in self.docs, block=BlockStash())
 
     @cached_property
+    def built(self) -> frozenset[str]:
+        """The pages the site builder makes (case, list, country, mechanism and policy-area pages, the matrix), as
+        :func:`assemble` gets them from it: the generated pages a body links to, known without formatting a
+        reference (a tenth of the time of the whole assembly)."""
+        from casebook.site.builder import SiteBuilder
+
+        return frozenset(page.src_uri for page in SiteBuilder(self.whole, include_drafts=False).pages())
+
+    @cached_property
     def sources(self) -> frozenset[str]:
         """Every page and file of the site by its path in the site."""
         assets = {f"assets/casebook/{p.name}" for p in ASSETS.iterdir() if p.is_file()} if ASSETS.is_dir() else set()
@@ -196,6 +206,8 @@ class SiteLinks:
                 return Target.PRESENT
             if (self.settings.root / display).is_file():
                 return Target.BROKEN
+        if self._given is None and src_uri in self.built:
+            return Target.PRESENT
         return Target.PRESENT if src_uri in self.sources else Target.MISSING
 
     def near(self, src_uri: str) -> str | None:
