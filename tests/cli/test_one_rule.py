@@ -227,3 +227,39 @@ def test_the_levels_of_mkdocs_yml_hold_for_the_command(tmp_path: Path) -> None:
     validated, report, built, log = both_checks(site)
     assert validated == 0 and built == 0, (report, log)
     assert f"{path}:" not in report
+
+
+#: Links of every form, one a line: to pages, files, folders and anchors that are there or not, drafts,
+#: generated pages and files, the site's assets, other sites, odd paths. (MkDocs names a missing anchor once per
+#: page and anchor, the command each line that links to it: no two anchors here are the same.)
+LINK_FORMS = [
+    "x.md", "./mx-social-programme.md", "mx-social-programme.md#", "mx-social-programme.md?x=1",
+    "../cases/mx-social-programme.md", "no%2Dcoordination-minister.md", "../index.md", "../", ".", "./", "#", "?q",
+    "MX-SOCIAL-PROGRAMME.md", "../countries/NO.md", "../countries/no.md", "../data/cases.csv",
+    "../assets/casebook/casebook.css", "../api/v1/cases.json", "../explore/", "../explore/index.md",
+    "mailto:x@example.org", "tel:123", "https://example.org/x.md", "//example.org/x.md", "../cases/",
+    "../cases/index.md", "../briefs/index.md", "../matrix.md", "../compare/index.md", "../feed.xml",
+    "gt-draft-case.md", "../../x.md", "../../../etc/passwd", "/", "/index.md", "\\x.md", "x.html",
+    "mx-social-programme.html", "mx-social-programme", "mx-social-programme/", "#a-heading", "#A-heading", "#fn:1",
+    "#fnref:1", "#cite-this-case", "#references", "#related-cases", "#cases-this-brief-draws-on", "#key-messages",
+    "data:text/plain,x", "x.md#y", "%", "a%20b.md", "../policy-areas/health.md", "../mechanisms/index.md",
+    "../bibliography.md", "no-coordination-minister.md#a-heading", "no-coordination-minister.md#nope",
+    "../cases/no-coordination-minister.md#a-heading", "../cases/no-coordination-minister.md#nope-too",
+]
+
+
+@pytest.mark.parametrize("where", ["case", "brief"])
+def test_validate_reports_exactly_the_links_mkdocs_refuses(tmp_path: Path, where: str) -> None:
+    lines = ["", "## A heading", ""] + [f"Line {i}: [a link]({url})" for i, url in enumerate(LINK_FORMS)]
+    site, path = site_with_body(tmp_path, where, "\n".join(lines + ["", "A note[^1].", "", "[^1]: The note.", ""]))
+    if where == "brief":  # the case's heading, for the brief's links to it
+        case = site / "cases" / CASE
+        case.write_text(case.read_text(encoding="utf-8") + "\n## A heading\n\nSynthetic text.\n", encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    ours = re.findall(rf"^{re.escape(path)}:(\d+): W20[5-7] warning: (?:link|image) '([^']*)'", report, re.M)
+    refused = set(re.findall(rf"Doc file '{re.escape(path)}' contains (?:a|an absolute|an unrecognized relative) "
+                             r"link '([^']*)'", log))
+    assert {url for _, url in ours} == refused and len(refused) > 10, (sorted(ours), sorted(refused))
+    first = (site / path).read_text(encoding="utf-8").split("\n").index("Line 0: [a link](x.md)") + 1
+    assert all(LINK_FORMS.index(url) + first == int(line) for line, url in ours)
+    assert validated == built == 1
