@@ -179,8 +179,8 @@ def _link_problem(link: BodyLink, page: PageLinks, site: SiteView, levels: LinkL
         if page.draft or levels.not_found != "warn":
             return None  # a draft may link to a draft: both are pages under `mkdocs serve`
         return TO_DRAFT, (f"{what} '{_shown(url)}' goes to {site.display(target)}, a draft: the build leaves drafts "
-                          "out, so the link works under 'mkdocs serve' only; publish that file first, or remove "
-                          "the link until it is")
+                          "out, so the link works under 'mkdocs serve' only; publish it first, or remove the link "
+                          "until it is")
     if kind is Target.BROKEN:
         if levels.not_found != "warn":
             return None
