@@ -10,6 +10,7 @@ from casebook.bibliography import UNCITED, Bibliography, check_citations, load_b
 from casebook.citations.inline import Citation, CitationExtension, scan_citations
 from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
+from casebook.core.linkcheck import BodyLinks, LinkLevels
 from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
 from casebook.core.markdownsetup import MarkdownSetup, read_project_file
 from casebook.core.model import Brief, Case
@@ -32,6 +33,8 @@ class Settings:
     markdown: MarkdownSetup = field(default_factory=MarkdownSetup)
     #: The plugin's ``uncited`` option: "warn" makes entries nothing cites fail the strict build.
     uncited: str = "info"
+    #: ``validation:`` for links: which broken links fail the strict build.
+    links: LinkLevels = field(default_factory=LinkLevels)
 
     @classmethod
     def of_project(cls, root: Path) -> Settings:
@@ -51,7 +54,8 @@ class Settings:
             texts["docs_dir"] = Path(docs).as_posix()
         uncited = options.get("uncited")
         return cls(root=root, **texts, markdown=MarkdownSetup.from_list(data.get("markdown_extensions", [])),
-                   uncited=uncited if uncited in ("info", "warn") else "info")
+                   uncited=uncited if uncited in ("info", "warn") else "info",
+                   links=LinkLevels.from_config(data.get("validation")))
 
 
 def _plugin_options(plugins: object) -> dict[str, object]:
@@ -81,6 +85,9 @@ class Catalogue:
     titles: dict[str, str] = field(default_factory=dict)
     #: The case and brief files whose front-matter says ``status: "draft"``, valid or not, named as in problems.
     draft_files: set[str] = field(default_factory=set)
+    #: The links and images of each case and brief body that has any (files named as in problems), valid or not:
+    #: ``site/sitelinks.py`` checks them against the site's pages.
+    links: dict[str, BodyLinks] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -194,7 +201,7 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
     # Files whose front-matter parsed but failed validation: their citations are still checked, so that one run
     # reports every problem of a file.
     unbuilt: dict[str, list[Citation]] = {}
-    cases, found = _load_cases(targets, taxonomy, unbuilt, setup, catalogue.draft_files)
+    cases, found = _load_cases(targets, taxonomy, unbuilt, setup, catalogue.draft_files, catalogue.links)
     problems += found
     catalogue.cases = cases
     if brief_targets:
@@ -212,7 +219,8 @@ def load_catalogue(settings: Settings, paths: list[Path] | None = None) -> Catal
             doc = read_case_file(path, display)
             if doc.meta.get("status") == "draft":
                 catalogue.draft_files.add(display)
-            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, setup)
+            brief, found = validate_brief(doc, path.stem, by_slug, case_slugs, settings.cases_dir, setup,
+                                          catalogue.links)
             problems += found
             if brief is not None:
                 catalogue.briefs.append(brief)
@@ -357,16 +365,17 @@ def _other_citations(catalogue: Catalogue, seen: dict[str, list[Citation]]) -> d
 
 def _load_cases(
     targets: list[tuple[Path, str]], taxonomy: Taxonomy, unbuilt: dict[str, list[Citation]] | None = None,
-    setup: MarkdownSetup | None = None, drafts: set[str] | None = None,
+    setup: MarkdownSetup | None = None, drafts: set[str] | None = None, links: dict[str, BodyLinks] | None = None,
 ) -> tuple[list[Case], list[Problem]]:
-    """Read and validate case files; the files that say ``status: "draft"`` are added to ``drafts``."""
+    """Read and validate case files; the files that say ``status: "draft"`` are added to ``drafts``, their
+    bodies' links to ``links``."""
     problems: list[Problem] = []
     cases: list[Case] = []
     for path, display in targets:
         doc = read_case_file(path, display)
         if drafts is not None and doc.meta.get("status") == "draft":
             drafts.add(display)
-        case, found = validate_document(doc, path.stem, taxonomy, setup)
+        case, found = validate_document(doc, path.stem, taxonomy, setup, links)
         problems += found
         if case is not None:
             cases.append(case)

@@ -15,7 +15,7 @@ from casebook.catalogue import Settings, is_bibliography, load_catalogue, path_k
 from casebook.core.countries import country_hint
 from casebook.core.loader import slug_problem
 from casebook.core.markdownsetup import read_project_file
-from casebook.core.problems import Problem, format_github, format_json, safe_text
+from casebook.core.problems import Problem, format_github, format_json, safe_text, sort_problems
 from casebook.core.taxonomy import country_codes, load_taxonomy, suggest
 from casebook.core.validate import WORD_RANGES, published_schema
 from casebook.scaffold import (
@@ -76,6 +76,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     if refused:
         return 2
     catalogue = load_catalogue(settings, paths)
+    if catalogue.links:
+        # Links are checked against the whole site: every case and brief, when only some files were named.
+        from casebook.site.sitelinks import check_links
+
+        whole = None if paths is None else (lambda: load_catalogue(settings))
+        catalogue.problems = sort_problems([*catalogue.problems, *check_links(catalogue, whole=whole)])
     problems = catalogue.problems
     # Bibliography entries nothing cites are legitimate (a reference list kept whole); report them on request, or
     # always when the plugin's 'uncited: warn' makes them fail the site's strict build.

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from support import FIXTURES, build, casebook, make_site
+from support.content import BRIEF
 
 pytestmark = pytest.mark.build
 
@@ -121,3 +122,144 @@ def test_validate_and_new_use_the_folders_mkdocs_yml_names(tmp_path: Path) -> No
                     "coordination-post", "--policy-area", "central-government", "--start", "2001", cwd=site)
     assert made.returncode == 0, made.stderr
     assert (site / "studies/no-synthetic-new-case.md").is_file() and not (site / "cases").exists()
+
+
+# --- Links: what MkDocs refuses in a body, validate refuses, on the same line ----------------------------
+
+BRIEF_FILE = "briefs/synthetic-brief.md"
+
+#: One link of each kind the fixture's strict build refuses (its mkdocs.yml warns on every kind), written from a
+#: case's folder; ``{cases}`` is the way to the cases' folder from the page (a brief's is '../cases/').
+BROKEN_LINKS = {
+    "missing page": ("[a synthetic link]({cases}no-such-case.md)", "W205"),
+    "missing image": ("![A synthetic image]({cases}pic.png)", "W205"),
+    "unrecognized": ("[the synthetic countries](../countries/)", "W205"),
+    "absolute": ("[a synthetic country](/countries/no.md)", "W205"),
+    "draft": ("[the synthetic draft]({cases}gt-draft-case.md)", "W206"),
+    "anchor": ("[a synthetic anchor](#nowhere)", "W207"),
+    "anchor of another case": ("[a synthetic anchor]({cases}mx-social-programme.md#nowhere)", "W207"),
+}
+
+
+def site_with_body(tmp_path: Path, where: str, text: str, *, status: str = "published") -> tuple[Path, str]:
+    """The fixture site with ``text`` appended to its published case, or to a synthetic brief; and that file."""
+    site = make_site(tmp_path / "s")
+    if where == "case":
+        case = BASE.replace('status: "published"', f'status: "{status}"')
+        (site / "cases" / CASE).write_text(case + text, encoding="utf-8")
+        return site, f"cases/{CASE}"
+    (site / "briefs").mkdir()
+    brief = BRIEF.replace('status: "published"', f'status: "{status}"')
+    (site / BRIEF_FILE).write_text(brief + text, encoding="utf-8")
+    return site, BRIEF_FILE
+
+
+def mkdocs_refuses(log: str, src: str, url: str) -> bool:
+    """Whether MkDocs itself warned about the link ``url`` of the page ``src`` (not the plugin's report)."""
+    pattern = rf"WARNING +- +Doc file '{re.escape(src)}' contains (?:a|an absolute|an unrecognized relative) " \
+              rf"link '{re.escape(url)}'"
+    return re.search(pattern, log) is not None
+
+
+@pytest.mark.parametrize("where", ["case", "brief"])
+@pytest.mark.parametrize("kind", sorted(BROKEN_LINKS))
+def test_a_broken_link_fails_both_checks_on_the_same_line(tmp_path: Path, kind: str, where: str) -> None:
+    template, code = BROKEN_LINKS[kind]
+    link = template.format(cases="" if where == "case" else "../cases/")
+    site, path = site_with_body(tmp_path, where, f"\nSynthetic text with {link} in it.\n")
+    line = (site / path).read_text(encoding="utf-8").count("\n")  # the link is on the last line
+    validated, report, built, log = both_checks(site)
+    assert validated == 1 and built == 1, (report, log)
+    printed = [row for row in report.splitlines() if row.startswith(f"{path}:")]
+    assert len(printed) == 1 and printed[0].startswith(f"{path}:{line}: {code} warning: "), printed
+    assert build_warnings(log) == printed
+    # MkDocs refuses the link itself: the command finds what the build finds, not only what the plugin reports.
+    url = link[link.index("](") + 2:-1]
+    assert mkdocs_refuses(log, path, url), log
+    assert f"::error file={path},line={line}," in report
+
+
+def test_a_draft_keeps_its_broken_links_in_both_checks(tmp_path: Path) -> None:
+    links = " ".join(template.format(cases="") for template, _ in BROKEN_LINKS.values())
+    site, _ = site_with_body(tmp_path, "case", f"\n{links}\n", status="draft")
+    brief_links = " ".join(template.format(cases="../cases/") for template, _ in BROKEN_LINKS.values())
+    (site / "briefs").mkdir()
+    (site / BRIEF_FILE).write_text(BRIEF.replace('status: "published"', 'status: "draft"') + f"\n{brief_links}\n",
+                                   encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    assert validated == 0 and built == 0, (report, log)
+    for path in (f"cases/{CASE}", BRIEF_FILE):
+        # Reported, as warnings a draft may keep; a draft may link to a draft (both are pages of a preview).
+        assert {"W205", "W207"} <= set(re.findall(rf"^{re.escape(path)}:\d+: (W\d{{3}}) warning: ", report, re.M))
+    assert "W206" not in report
+    assert build_warnings(log) == []
+    assert casebook("validate", "--strict", cwd=site).returncode == 1
+
+
+def test_links_the_build_resolves_pass_both_checks(tmp_path: Path) -> None:
+    site, _ = site_with_body(tmp_path, "case", (
+        "\n## A synthetic heading\n\n"
+        "Synthetic links to [another case](mx-social-programme.md), [a country](../countries/no.md), "
+        "[a mechanism](../mechanisms/one-stop-shop.md), [a page](../index.md), [this heading](#a-synthetic-heading), "
+        "[this page's citation](#cite-this-case), [another case's heading](mx-social-programme.md#synthetic-heading), "
+        "[a note](#fn:1), [another site](https://example.org/x.md) and [mail](mailto:someone@example.org), "
+        "with a note[^1].\n\n[^1]: A synthetic note.\n"
+    ))
+    other = site / "cases" / "mx-social-programme.md"
+    other.write_text(other.read_text(encoding="utf-8") + "\n## Synthetic heading\n\nSynthetic text.\n",
+                     encoding="utf-8")
+    (site / "briefs").mkdir()
+    (site / BRIEF_FILE).write_text(BRIEF + (
+        "\nSynthetic links to [a case](../cases/no-coordination-minister.md#a-synthetic-heading), "
+        "[a country](../countries/mx.md), [the list](../cases/index.md), [this heading](#why-this-brief) and "
+        "[the cases](#cases-this-brief-draws-on).\n"
+    ), encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    assert validated == 0 and built == 0, (report, log)
+    assert not re.search(r" W20[5-7] ", report)
+
+
+def test_the_levels_of_mkdocs_yml_hold_for_the_command(tmp_path: Path) -> None:
+    # MkDocs' defaults: an absolute link and a missing anchor are information, which fails no build.
+    site, path = site_with_body(tmp_path, "case", "\nSynthetic [links](/countries/no.md) [to](#nowhere).\n")
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    (site / "mkdocs.yml").write_text(config[:config.index("validation:")], encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    assert validated == 0 and built == 0, (report, log)
+    assert f"{path}:" not in report
+
+
+#: Links of every form, one a line: to pages, files, folders and anchors that are there or not, drafts,
+#: generated pages and files, the site's assets, other sites, odd paths. (MkDocs names a missing anchor once per
+#: page and anchor, the command each line that links to it: no two anchors here are the same.)
+LINK_FORMS = [
+    "x.md", "./mx-social-programme.md", "mx-social-programme.md#", "mx-social-programme.md?x=1",
+    "../cases/mx-social-programme.md", "no%2Dcoordination-minister.md", "../index.md", "../", ".", "./", "#", "?q",
+    "MX-SOCIAL-PROGRAMME.md", "../countries/NO.md", "../countries/no.md", "../data/cases.csv",
+    "../assets/casebook/casebook.css", "../api/v1/cases.json", "../explore/", "../explore/index.md",
+    "mailto:x@example.org", "tel:123", "https://example.org/x.md", "//example.org/x.md", "../cases/",
+    "../cases/index.md", "../briefs/index.md", "../matrix.md", "../compare/index.md", "../feed.xml",
+    "gt-draft-case.md", "../../x.md", "../../../etc/passwd", "/", "/index.md", "\\x.md", "x.html",
+    "mx-social-programme.html", "mx-social-programme", "mx-social-programme/", "#a-heading", "#A-heading", "#fn:1",
+    "#fnref:1", "#cite-this-case", "#references", "#related-cases", "#cases-this-brief-draws-on", "#key-messages",
+    "data:text/plain,x", "x.md#y", "%", "a%20b.md", "../policy-areas/health.md", "../mechanisms/index.md",
+    "../bibliography.md", "no-coordination-minister.md#a-heading", "no-coordination-minister.md#nope",
+    "../cases/no-coordination-minister.md#a-heading", "../cases/no-coordination-minister.md#nope-too",
+]
+
+
+@pytest.mark.parametrize("where", ["case", "brief"])
+def test_validate_reports_exactly_the_links_mkdocs_refuses(tmp_path: Path, where: str) -> None:
+    lines = ["", "## A heading", ""] + [f"Line {i}: [a link]({url})" for i, url in enumerate(LINK_FORMS)]
+    site, path = site_with_body(tmp_path, where, "\n".join(lines + ["", "A note[^1].", "", "[^1]: The note.", ""]))
+    if where == "brief":  # the case's heading, for the brief's links to it
+        case = site / "cases" / CASE
+        case.write_text(case.read_text(encoding="utf-8") + "\n## A heading\n\nSynthetic text.\n", encoding="utf-8")
+    validated, report, built, log = both_checks(site)
+    ours = re.findall(rf"^{re.escape(path)}:(\d+): W20[5-7] warning: (?:link|image) '([^']*)'", report, re.M)
+    refused = set(re.findall(rf"Doc file '{re.escape(path)}' contains (?:a|an absolute|an unrecognized relative) "
+                             r"link '([^']*)'", log))
+    assert {url for _, url in ours} == refused and len(refused) > 10, (sorted(ours), sorted(refused))
+    first = (site / path).read_text(encoding="utf-8").split("\n").index("Line 0: [a link](x.md)") + 1
+    assert all(LINK_FORMS.index(url) + first == int(line) for line, url in ours)
+    assert validated == built == 1

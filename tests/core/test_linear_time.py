@@ -30,6 +30,7 @@ from markdown.inlinepatterns import InlineProcessor, LinkInlineProcessor
 from casebook.citations import inline as citations
 from casebook.citations.inline import CitationExtension, CitationState, parse_citation, scan_citations
 from casebook.core import markup
+from casebook.core.bodylinks import fenced_lines
 from casebook.core.frontmatter import read_document
 from casebook.core.linearinline import REPLACEMENTS, LinearInlineExtension, install_linear_inline
 from casebook.core.markdownsetup import read_markdown_setup
@@ -319,7 +320,7 @@ def test_citations_are_found_in_linear_time_among_runs_of_backticks_and_open_com
 def locate_from_the_top(body: str, fragments: list[str]) -> list[tuple[int, str]]:
     """How the validator found each fragment's line before: a search from the top of the body for each one."""
     lines = body.split("\n")
-    fenced = markup._fenced_lines(lines)
+    fenced = fenced_lines(lines)
     used: set[tuple[int, int]] = set()
     found = []
     for fragment in fragments:

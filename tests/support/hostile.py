@@ -227,10 +227,11 @@ ACCEPTED: list[Accepted] = [
     Accepted("raw-script.md", RAW_SCRIPT and case(body=RAW_SCRIPT), [(BODY_LINE + 2, "W203")]),
     Accepted("event-handlers.md", case(body=HANDLERS), [(BODY_LINE, "W203"), (BODY_LINE + 2, "W203"),
                                                          (BODY_LINE + 4, "W203")]),
-    Accepted("hostile-urls.md", case(body=URLS), [(BODY_LINE + 2, "W203")]),
+    # Two links MkDocs cannot resolve: entities make them relative links, not javascript: ones.
+    Accepted("hostile-urls.md", case(body=URLS), [(BODY_LINE, "W205"), (BODY_LINE, "W205"), (BODY_LINE + 2, "W203")]),
     Accepted("hostile-elements.md", case(body=ELEMENTS), [(BODY_LINE + 2 * i, "W203") for i in range(13)]),
     Accepted("external-images.md", case(body=EXTERNAL_IMAGES),
-             [(BODY_LINE, "W204"), (BODY_LINE + 2, "W203"), (BODY_LINE + 2, "W204")]),
+             [(BODY_LINE, "W204"), (BODY_LINE + 2, "W203"), (BODY_LINE + 2, "W204"), (BODY_LINE + 4, "W205")]),
     Accepted("markdown-features.md", case(body=FEATURES)),
     Accepted("line-ends-lf.md", case(body=FEATURES)),
     Accepted("line-ends-crlf.md", _bytes(case(body=FEATURES)).replace(b"\n", b"\r\n")),

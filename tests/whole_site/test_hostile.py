@@ -52,7 +52,9 @@ def test_accepted_file_validates_with_exact_warnings(hostile: Hostile) -> None:
     doc = read_document(_bytes(hostile.content), f"cases/{hostile.name}")
     case, problems = validate_document(doc, hostile.name.removesuffix(".md"), TAXONOMY)
     assert case is not None, problems
-    assert sorted((p.line, p.code) for p in problems) == sorted(hostile.warnings)
+    # Broken links are found against the whole site (site/sitelinks.py): the build's log below has them.
+    expected = [(line, code) for line, code in hostile.warnings if code not in ("W205", "W206", "W207")]
+    assert sorted((p.line, p.code) for p in problems) == sorted(expected)
 
 
 # --- The whole catalogue on disk: names, symlinks, FIFOs; the strict build names every problem.
@@ -145,7 +147,9 @@ def test_built_case_content_holds_only_allowed_markup(hostile_site: tuple[Path, 
 
 
 @pytest.mark.build
-def test_build_warns_exactly_about_raw_html(hostile_site: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+def test_build_warns_exactly_about_raw_html_and_links(
+    hostile_site: tuple[Path, subprocess.CompletedProcess[str]]
+) -> None:
     _, result = hostile_site
     got = sorted(
         (m.group(1), int(m.group(2)), m.group(3))

@@ -5,11 +5,13 @@ templates, theme features that turn page text into HTML or load outside scripts 
 ``site_dir`` that overlaps the content, and an incomplete discussion setting. Adjusted: heading ids never
 take one the theme or the plugin uses, tables align by attribute (the sanitizer removes ``style``), the
 citation extension and the linear-time link processors are added once, and the plugin's templates,
-stylesheets and scripts are put in place.
+stylesheets and scripts are put in place. Read: the levels of ``validation:`` for links, which the check of
+contributed links (``site/sitelinks.py``) follows.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from markdown.extensions.toc import slugify as toc_slugify
@@ -22,6 +24,7 @@ from casebook.catalogue import Settings
 from casebook.citations.inline import CitationExtension, CitationState
 from casebook.core.ids import guarded_slugify
 from casebook.core.linearinline import LinearInlineExtension
+from casebook.core.linkcheck import LinkLevels
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.site.community import Discussion, check_discussion
 from casebook.site.csp import unsafe_theme_settings
@@ -43,6 +46,7 @@ def configure(config: MkDocsConfig, options: CasebookConfig) -> BuildState:
     settings = Settings(
         root=root, cases_dir=options.cases_dir, taxonomy_dir=options.taxonomy_dir,
         bibliography=options.bibliography, briefs_dir=options.briefs_dir, uncited=options.uncited,
+        links=link_levels(config),
     )
     _refuse_unsafe(config)
     _check_site_dir(config, settings)
@@ -78,6 +82,17 @@ def configure(config: MkDocsConfig, options: CasebookConfig) -> BuildState:
         if f"assets/casebook/{name}" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(f"assets/casebook/{name}")
     return BuildState(settings=settings, markdown=settings.markdown, discussion=discussion, citations=citations)
+
+
+def link_levels(config: MkDocsConfig) -> LinkLevels:
+    """``validation.links`` as MkDocs read it (log levels), in the words of ``mkdocs.yml``."""
+    links = config.validation.links
+    words = {}
+    for name in ("not_found", "absolute_links", "unrecognized_links", "anchors"):
+        level = links[name]
+        words[name] = "relative_to_docs" if level < 0 else "warn" if level >= logging.WARNING \
+            else "info" if level >= logging.INFO else "ignore"
+    return LinkLevels(**words)
 
 
 def _refuse_unsafe(config: MkDocsConfig) -> None:

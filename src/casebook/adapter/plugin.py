@@ -39,12 +39,14 @@ from casebook.citations.inline import BIBLIOGRAPHY_PAGE
 from casebook.core.blockstash import BlockStash, anchor_ids
 from casebook.core.escape import html_attr
 from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.problems import Problem, sort_problems
 from casebook.site.assembly import SiteOptions, assemble
 from casebook.site.community import Discussion, community_context
 from casebook.site.csp import with_policy
 from casebook.site.extras import UNINDEXED
 from casebook.site.sanitize import content_id, rename_toc_ids, sanitize_html
 from casebook.site.searchmarkup import case_markup, page_markup, search_aliases
+from casebook.site.sitelinks import check_links
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 
@@ -90,7 +92,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
         build.docs_prefix = docs.relative_to(build.root).as_posix() if docs.is_relative_to(build.root) else None
         build.settings.docs_dir = build.docs_prefix or "docs"
         catalogue = build.catalogue = load_catalogue(build.settings)
-        self._report(catalogue, files, config)
+        config_dir = Path(config.config_file_path or "mkdocs.yml").absolute().parent
+        refused = refuse_outside_files(files, config_dir, Path(config.docs_dir))
         bib = catalogue.bibliography
         self.workers.size(len(catalogue.cases) + len(files.documentation_pages()))
         formatting = self.workers.format_beside(bib)
@@ -124,6 +127,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             catalogue, options, lambda src: files.get_file_from_path(src) is not None, block=build.blocks,
             bibliography_block=bibliography_block, references_needed=references_needed,
         )
+        # The bodies' links, checked as the command checks them: the log names the same files and lines.
+        catalogue.problems = sort_problems([*catalogue.problems, *check_links(catalogue, assembly=build.assembly)])
+        self._report(catalogue, refused)
         folders = (build.settings.cases_dir, build.settings.briefs_dir)
         for page in build.assembly.pages:
             add_page(files, config, page)
@@ -140,16 +146,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
             add_file(files, config, src_uri, content)
         return files
 
-    def _report(self, catalogue: Catalogue, files: Files, config: MkDocsConfig) -> None:
-        """Log the catalogue's problems (and docs/ files refused as links), uncited entries summed up.
+    def _report(self, catalogue: Catalogue, refused: list[Problem]) -> None:
+        """Log the catalogue's problems (and ``refused``, the docs/ files taken out as links), uncited entries
+        summed up.
 
         A build leaves drafts out, so their warnings are summed up as information, as ``casebook validate`` lets
         them pass: a draft may keep warnings. Under ``mkdocs serve``, which shows drafts, they are warnings.
         """
         problems = catalogue.problems
         reported = {p.path for p in problems}
-        config_dir = Path(config.config_file_path or "mkdocs.yml").absolute().parent
-        for problem in refuse_outside_files(files, config_dir, Path(config.docs_dir)):
+        for problem in refused:
             if problem.path not in reported:  # the catalogue names links in docs/ already
                 log.error(problem.format_text())
         uncited = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from casebook.core.frontmatter import Document
+from casebook.core.linkcheck import BodyLinks
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.model import Brief, Case
 from casebook.core.problems import Problem, error, warning
@@ -66,6 +67,7 @@ def validate_brief(
     case_files: Collection[str],
     cases_dir: str = "cases",
     setup: MarkdownSetup | None = None,
+    links: dict[str, BodyLinks] | None = None,
 ) -> tuple[Brief | None, list[Problem]]:
     """Check one parsed brief; ``cases`` are the valid cases by slug, ``case_files`` every case file's slug.
 
@@ -77,7 +79,7 @@ def validate_brief(
     problems = schema_problems(doc, "brief", checked_elsewhere=("cases",), vocabularies=known)
     problems += date_problems(doc, "date")
     problems += _case_problems(doc, cases, case_files, cases_dir) + _placeholder_problems(doc)
-    problems += markup_problems(doc, setup)
+    problems += markup_problems(doc, setup, links)
     return accepted(Brief, doc, slug, problems)
 
 

@@ -24,12 +24,24 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
+from markdown.extensions.toc import slugify as toc_slugify
 from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from casebook.core.bodylinks import (
+    BodyLink,
+    LinkRecorder,
+    fenced_lines,
+    locate_links,
+    may_have_links,
+    plain_heading_ids,
+    plain_links,
+    raw_html_ids,
+)
+from casebook.core.ids import guarded_slugify
 from casebook.core.linearinline import LinearInlineExtension
-from casebook.core.markdownsetup import MarkdownSetup
+from casebook.core.markdownsetup import DEFAULT_EXTENSIONS, MarkdownSetup
 
 #: Admonition and details types (Material's, with their aliases), and the modifiers Material styles.
 #: ``casebook validate`` refuses any other type: its word would become a class the theme acts on.
@@ -41,6 +53,10 @@ ADMONITION_TYPES = frozenset(
     }
 )
 ADMONITION_MODIFIERS = frozenset({"inline", "end"})
+
+#: Extensions that make no link but from ``[text](url)``, ``![alt](url)`` and reference definitions, and leave
+#: plain text as written: with only these, a body's links can be listed without a parse (``bodylinks.py``).
+PLAIN_EXTENSIONS = frozenset({*DEFAULT_EXTENSIONS, *(f"markdown.extensions.{name}" for name in DEFAULT_EXTENSIONS)})
 
 #: What a browser's URL parser drops from anywhere in a URL before reading it (ASCII tab and line breaks).
 _URL_DROPPED = str.maketrans("", "", "\t\n\r")
@@ -89,6 +105,13 @@ class Findings:
     #: The longest paragraph of a body whose rendering would copy more than :data:`COPY_BUDGET` characters; the
     #: other findings are then those made until the parse stopped.
     too_dense: DenseText | None = None
+    #: The links and images the Markdown makes, in document order (the site's own, to footnotes and headings, left
+    #: out): ``linkcheck.py`` checks them as the build will.
+    links: list[BodyLink] = field(default_factory=list)
+    #: The ids the body gives its page (headings, footnotes, raw HTML), when it was parsed; else some of them.
+    ids: frozenset[str] | None = None
+    #: Whether ``links`` are the parse's, or (False) every link the body could make (see ``bodylinks.py``).
+    exact_links: bool = True
 
 
 #: Characters Python-Markdown may copy while it renders one body: a few seconds' work (measured: 200,000 characters
@@ -188,10 +211,28 @@ class _RecordingTypes(Treeprocessor):  # type: ignore[misc]
                 self.types.extend(c for c in classes if c != "admonition")
 
 
-def _parser(found: list[str], types: list[str], setup: MarkdownSetup, budget: list[int]) -> Any:
+def site_configs(setup: MarkdownSetup) -> dict[str, dict[str, Any]]:
+    """The extensions' options as the plugin gives them to the build: headings never take an id the theme uses."""
+    configs = dict(setup.configs)
+    for name in ("toc", "markdown.extensions.toc"):
+        if name in setup.extensions:
+            toc = dict(configs.get(name, {}))
+            toc["slugify"] = guarded_slugify(toc.get("slugify", toc_slugify))
+            configs[name] = toc
+    return configs
+
+
+def _markdown(setup: MarkdownSetup, links: list[tuple[str, bool]], ids: set[str]) -> Any:
     # With the build's linear-time link processors: a body is parsed here as it will be, and in linear time.
     md = markdown.Markdown(extensions=[*setup.extensions, *setup.added, LinearInlineExtension()],
-                           extension_configs=setup.configs)
+                           extension_configs=site_configs(setup))
+    md.treeprocessors.register(LinkRecorder(md, links, ids), "casebook_links", 0)
+    return md
+
+
+def _parser(found: list[str], types: list[str], setup: MarkdownSetup, budget: list[int],
+            links: list[tuple[str, bool]], ids: set[str]) -> Any:
+    md = _markdown(setup, links, ids)
     md.preprocessors.register(_RecordingBlockPreprocessor(md, found), "html_block", 20)
     md.inlinePatterns.register(_RecordingInlineProcessor(md, found), "html", 90)
     md.treeprocessors.register(_RecordingTypes(md, types), "casebook_types", 0)
@@ -200,21 +241,11 @@ def _parser(found: list[str], types: list[str], setup: MarkdownSetup, budget: li
     return md
 
 
-def _fenced_lines(lines: list[str]) -> set[int]:
-    inside: set[int] = set()
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        stripped = line.lstrip(" ")
-        if fence is not None:
-            inside.add(index)
-            if stripped.startswith(fence) and not stripped[len(fence):].strip(fence[0]).strip():
-                fence = None
-            continue
-        if stripped.startswith(("```", "~~~")) and len(line) - len(stripped) <= 3:
-            char = stripped[0]
-            fence = char * (len(stripped) - len(stripped.lstrip(char)))
-            inside.add(index)
-    return inside
+def page_ids(text: str, setup: MarkdownSetup | None = None) -> frozenset[str]:
+    """The anchors MkDocs finds on a page made of the Markdown ``text``: ids in its element tree and raw HTML."""
+    ids: set[str] = set()
+    _markdown(setup or MarkdownSetup(), [], ids).convert(text)
+    return frozenset(ids | raw_html_ids(text))
 
 
 def find_raw_html(body: str, setup: MarkdownSetup | None = None) -> list[RawHtml]:
@@ -222,20 +253,46 @@ def find_raw_html(body: str, setup: MarkdownSetup | None = None) -> list[RawHtml
     return inspect_body(body, setup).raw_html
 
 
-def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
-    """Raw HTML, images from other hosts and unknown admonition types in a Markdown body, with lines.
+def plain_ids(body: str, setup: MarkdownSetup) -> frozenset[str]:
+    """Ids the body surely gives its page, found without a parse: those of its plain headings (``bodylinks.py``)."""
+    if "toc" not in setup.extensions:
+        return frozenset()
+    toc = site_configs(setup)["toc"]
+    return plain_heading_ids(body, toc["slugify"], toc.get("separator", "-"))
 
-    The body is parsed with ``setup``'s extensions, the ones the site renders with (``mkdocs.yml``).
+
+def plain_setup(setup: MarkdownSetup) -> bool:
+    """Whether ``setup``'s extensions are all known to write what ``[text](url)`` says, as written.
+
+    Links that only an extension makes, without ``](`` or a reference definition (``[[wikilinks]]``), are not
+    looked for: a body without those is not parsed, whatever the extensions.
     """
+    return all(name in PLAIN_EXTENSIONS for name in setup.extensions)
+
+
+def inspect_body(body: str, setup: MarkdownSetup | None = None, *, exact: bool = False) -> Findings:
+    """Raw HTML, images from other hosts, unknown admonition types and links in a Markdown body, with lines.
+
+    The body is parsed with ``setup``'s extensions, the ones the site renders with (``mkdocs.yml``). A body that
+    needs no parse but for its links, all written plainly, is not parsed unless ``exact`` is given: its findings
+    then list every link it could make (``exact_links`` is False) and the ids of its plain headings.
+    """
+    setup = setup or MarkdownSetup()
     # One-character tests first: they are a fast memchr, a regex search or a longer needle is not.
     if (("<" not in body or not _MAYBE_HTML.search(body)) and ("!" not in body or "![" not in body)
             and "!!!" not in body and "???" not in body and worst_case_copies(body) <= COPY_BUDGET):
-        return Findings([], [])  # none can be present: skip the parse (validation stays fast)
+        if not may_have_links(body):
+            return Findings([], [])  # none can be present: skip the parse (validation stays fast)
+        plain = None if exact or not plain_setup(setup) else plain_links(body)
+        if plain is not None:
+            return Findings([], [], links=plain, ids=plain_ids(body, setup), exact_links=False)
     found: list[str] = []
     types: list[str] = []
     budget = [COPY_BUDGET]
+    links: list[tuple[str, bool]] = []
+    ids: set[str] = set()
     try:
-        html = str(_parser(found, types, setup or MarkdownSetup(), budget).convert(body))
+        html = str(_parser(found, types, setup, budget, links, ids).convert(body))
     except _TooDense:
         start, length = max(_paragraphs(body), key=lambda run: run[1])
         dense = DenseText(body.count("\n", 0, start) + 1, length)
@@ -246,7 +303,8 @@ def inspect_body(body: str, setup: MarkdownSetup | None = None) -> Findings:
     images.feed(html)
     external = [src for src in images.sources if is_external_url(src)]
     unknown = [t for t in dict.fromkeys(types) if t not in ADMONITION_TYPES and t not in ADMONITION_MODIFIERS]
-    return Findings(_locate(body, fragments), _locate(body, external, _url_needle), _locate_types(body, unknown))
+    return Findings(_locate(body, fragments), _locate(body, external, _url_needle), _locate_types(body, unknown),
+                    links=locate_links(body, links), ids=frozenset(ids | raw_html_ids(body)))
 
 
 def _locate_types(body: str, unknown: list[str]) -> list[RawHtml]:
@@ -254,7 +312,7 @@ def _locate_types(body: str, unknown: list[str]) -> list[RawHtml]:
     if not unknown:
         return []
     lines = body.split("\n")
-    fenced = _fenced_lines(lines)
+    fenced = fenced_lines(lines)
     found: list[RawHtml] = []
     for kind in unknown:
         line_number = 1
@@ -283,7 +341,7 @@ def _locate(body: str, fragments: list[str], needle_of: Callable[[str], str] | N
     if not fragments:
         return []
     lines = body.split("\n")
-    fenced = _fenced_lines(lines)
+    fenced = fenced_lines(lines)
     used: set[tuple[int, int]] = set()
     ticks: dict[int, list[int]] = {}
     resume: dict[str, tuple[int, int]] = {}

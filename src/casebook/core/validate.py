@@ -14,6 +14,7 @@ import fastjsonschema
 
 from casebook.core.countries import country_hint
 from casebook.core.frontmatter import Document, KeyPath
+from casebook.core.linkcheck import BodyLinks
 from casebook.core.markdownsetup import MarkdownSetup
 from casebook.core.markup import ADMONITION_TYPES, inspect_body
 from casebook.core.model import Case, Record
@@ -214,7 +215,9 @@ def headings(body: str, level: int = 2) -> list[tuple[int, str]]:
     return found
 
 
-def _body_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Problem]:
+def _body_problems(
+    doc: Document, setup: MarkdownSetup | None = None, links: dict[str, BodyLinks] | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     kind = doc.meta.get("type")
     if kind in ("practice", "in-depth"):
@@ -244,7 +247,7 @@ def _body_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Pr
                     f"{words:,} words; a {kind} case has {low:,}–{high:,}",
                 )
             )
-    problems += markup_problems(doc, setup)
+    problems += markup_problems(doc, setup, links)
     for index, line in enumerate(doc.body.split("\n") if PLACEHOLDER in doc.body else ()):
         if PLACEHOLDER in line:
             problems.append(warning(doc.path, doc.body_line + index, "W202", "placeholder left to fill in"))
@@ -278,11 +281,20 @@ def word_count(text: str) -> int:
     return marks.count(b" x") + marks.startswith(b"x")
 
 
-def markup_problems(doc: Document, setup: MarkdownSetup | None = None) -> list[Problem]:
-    """Raw HTML, images from other sites and admonition types outside the allow-list, in a case or brief body."""
+def markup_problems(
+    doc: Document, setup: MarkdownSetup | None = None, links: dict[str, BodyLinks] | None = None
+) -> list[Problem]:
+    """Raw HTML, images from other sites and admonition types outside the allow-list, in a case or brief body.
+
+    The links and images the body makes are put in ``links`` (by file), for the check of the site's links
+    (``linkcheck.py``), which needs every page of the site.
+    """
     problems: list[Problem] = []
     reported: set[int] = set()
     findings = inspect_body(doc.body, setup)
+    if links is not None and findings.links:
+        links[doc.path] = BodyLinks(doc.body_line, tuple(findings.links), findings.ids,
+                                    None if findings.exact_links else doc.body)
     if findings.too_dense is not None:
         problems.append(
             error(
@@ -346,18 +358,20 @@ def _placeholder_paths(value: Any, path: KeyPath, found: list[KeyPath]) -> list[
 
 
 def validate_document(
-    doc: Document, slug: str, taxonomy: Taxonomy, setup: MarkdownSetup | None = None
+    doc: Document, slug: str, taxonomy: Taxonomy, setup: MarkdownSetup | None = None,
+    links: dict[str, BodyLinks] | None = None,
 ) -> tuple[Case | None, list[Problem]]:
     """Check one parsed file; a :class:`Case` is returned only when it has no errors.
 
-    ``setup`` is the site's Markdown extensions (``mkdocs.yml``): the body is parsed as the build parses it.
+    ``setup`` is the site's Markdown extensions (``mkdocs.yml``): the body is parsed as the build parses it. The
+    body's links go into ``links``, to be checked against the whole site (``linkcheck.py``).
     """
     if doc.problems:
         return None, list(doc.problems)
     vocabularies = {"mechanisms": taxonomy.mechanisms, "policy_areas": taxonomy.policy_areas}
     problems = schema_problems(doc, vocabularies=vocabularies) + _vocabulary_problems(doc, taxonomy)
     problems += _period_problems(doc)
-    problems += _body_problems(doc, setup)
+    problems += _body_problems(doc, setup, links)
     return accepted(Case, doc, slug, problems)
 
 
