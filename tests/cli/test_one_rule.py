@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from casebook.core.markup import unreadable_declarations
 from support import FIXTURES, build, casebook, make_site
 from support.content import BRIEF
 
@@ -263,3 +264,20 @@ def test_validate_reports_exactly_the_links_mkdocs_refuses(tmp_path: Path, where
     first = (site / path).read_text(encoding="utf-8").split("\n").index("Line 0: [a link](x.md)") + 1
     assert all(LINK_FORMS.index(url) + first == int(line) for line, url in ours)
     assert validated == built == 1
+
+
+@pytest.mark.parametrize("text", ["Text <b><![i](p.png)", "```\n<![x]>\n```", "<![ CDATA[x]]>"])
+def test_a_declaration_mkdocs_cannot_read_is_an_error_in_both_checks_and_no_traceback(tmp_path: Path,
+                                                                                      text: str) -> None:
+    # MkDocs feeds each page's whole source to Python's HTML reader, which raises on these (code blocks too).
+    site = make_site(tmp_path / "s", {CASE: BASE + "\n" + text + "\n"})
+    validated, report, built, log = both_checks(site)
+    line = BASE.count("\n") + 2 + text.split("\n").index(next(t for t in text.split("\n") if "<![" in t))
+    assert validated == 1 and built == 1, (report, log)
+    assert f"cases/{CASE}:{line}: E123 " in report and f"cases/{CASE}:{line}: E123 " in log
+    assert "Traceback" not in log
+
+
+def test_marked_sections_python_can_read_are_left_alone() -> None:
+    assert unreadable_declarations("a <![CDATA[x]]> b <![if x]> c <![endif]> `<!x`") == []
+    assert unreadable_declarations("one\n<![i](p.png)\nthree <![cdatax[") == [2, 3]

@@ -64,6 +64,21 @@ _URL_DROPPED = str.maketrans("", "", "\t\n\r")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
+#: ``<![`` that Python's HTML reader cannot read: any word after it but a marked section's keyword (``CDATA``...).
+#: MkDocs feeds every page's whole Markdown source to that reader (to find its ids), code blocks included, and
+#: the build then stops with an exception.
+_UNREADABLE_DECLARATION = re.compile(
+    r"<!\[(?!(?:temp|cdata|ignore|include|rcdata|if|else|endif)(?![-_.a-zA-Z0-9]))", re.IGNORECASE
+)
+
+
+def unreadable_declarations(body: str) -> list[int]:
+    """The lines (1-based) of ``body`` with a ``<![`` that would stop MkDocs' build, code blocks included."""
+    if "<![" not in body:
+        return []
+    return [body.count("\n", 0, m.start()) + 1 for m in _UNREADABLE_DECLARATION.finditer(body)]
+
+
 def is_external_url(url: str) -> bool:
     """Whether ``url`` points to another host (or cannot be told apart from one).
 

@@ -16,7 +16,7 @@ from casebook.core.countries import country_hint
 from casebook.core.frontmatter import Document, KeyPath
 from casebook.core.linkcheck import BodyLinks
 from casebook.core.markdownsetup import MarkdownSetup
-from casebook.core.markup import ADMONITION_TYPES, inspect_body
+from casebook.core.markup import ADMONITION_TYPES, inspect_body, unreadable_declarations
 from casebook.core.model import Case, Record
 from casebook.core.problems import Problem, error, warning
 from casebook.core.schemamessages import Vocabularies, schema_message
@@ -303,6 +303,14 @@ def markup_problems(
                 "emphasis, link, tag, citation or escaped character in it, and its paragraphs hold too many for "
                 f"their length (the longest, {findings.too_dense.length:,} characters, starts here); "
                 "split them with blank lines",
+            )
+        )
+    for line in unreadable_declarations(doc.body):
+        problems.append(
+            error(
+                doc.path, doc.body_line + line - 1, "E123",
+                "'<![' here would stop the build (the HTML reader MkDocs runs over every page's text, code "
+                "blocks included, cannot read it): write '&lt;![', or '<' and '![' apart",
             )
         )
     for kind in findings.unknown_types:
