@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from casebook.adapter.parallel import RenderPool, can_fork, replay
 from casebook.adapter.workers import Rendered
 from support import build
 from support.corpus import corpus, site_bytes
+from support.serve import MkDocsServer
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes need fork")
 
@@ -185,36 +185,16 @@ def test_a_warning_on_a_page_a_worker_rendered_fails_strict_as_in_a_serial_build
 @pytest.mark.build
 def test_mkdocs_serve_rebuilds_with_workers_beside_the_servers_threads(tmp_path: Path) -> None:
     """A rebuild under `mkdocs serve` forks workers while the HTTP server and file watcher run."""
-    import socket
-    import subprocess
     import urllib.request
 
     site = corpus(tmp_path / "serve", 1)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-v", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-        )
+    server = MkDocsServer(site, tmp_path / "serve.log", "-v")
+    port = server.port
     try:
-        def wait_for(text: str, count: int) -> str:
-            deadline = time.monotonic() + 240
-            while time.monotonic() < deadline:
-                found = log_path.read_text("utf-8", "replace")
-                if found.count(text) >= count:
-                    return found
-                assert server.poll() is None, found[-3000:]
-                time.sleep(0.2)
-            raise AssertionError(f"no {text!r} x{count} in:\n{log_path.read_text()[-3000:]}")
-
-        wait_for("Serving on", 1)
+        server.wait_for("Serving on")
         case = sorted((site / "cases").glob("*.md"))[-1]  # rendered by the worker, going from the end
         case.write_text(case.read_text("utf-8") + "\nA sentence added while serving.\n", encoding="utf-8")
-        log = wait_for("Documentation built in", 2)
+        log = server.wait_for("Documentation built in", 2)
         url = f"http://127.0.0.1:{port}/cases/{case.stem}/"
         with urllib.request.urlopen(url, timeout=30) as response:
             assert "A sentence added while serving." in response.read().decode("utf-8")
@@ -229,11 +209,10 @@ def test_mkdocs_serve_rebuilds_with_workers_beside_the_servers_threads(tmp_path:
             except OSError:
                 assert time.monotonic() < deadline, "no search index after the rebuild"
                 time.sleep(0.5)
-        log = log_path.read_text("utf-8", "replace")
+        log = server.log()
         assert "building the search index in the background" in log
         builds = re.findall(r"casebook: (\d+) of \d+ pages rendered by 1 worker", log)
         assert len(builds) == 2 and int(builds[1]) > 0, log[-3000:]
         assert "Traceback" not in log and "DeprecationWarning" not in log
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,7 @@ import pytest
 
 from casebook.adapter.watchdog import PAGE_TIMEOUT, PageTimeout, PageWatchdog
 from support import make_site, run_mkdocs
+from support.serve import MkDocsServer
 
 #: A Markdown extension that holds a page containing SLOW-SPIN (or the generated codebook page, "# Codebook", if the
 #: configuration asks) in a loop of Python code for ten minutes, or one containing SLOW-SLEEP in ``time.sleep`` (a
@@ -218,46 +218,26 @@ def test_a_page_stuck_in_c_code_ends_the_process_after_the_grace_period(tmp_path
 def test_mkdocs_serve_reports_a_slow_page_and_builds_the_fix(tmp_path: Path) -> None:
     site = slow_site(tmp_path / "site", case="An ordinary sentence.")
     case = site / "cases" / "mx-slow.md"
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-        )
-    url = f"http://127.0.0.1:{port}/casebook/cases/mx-slow/"  # under site_url's path
-
-    def wait_for(text: str, count: int) -> str:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            found = log_path.read_text("utf-8", "replace")
-            if found.count(text) >= count:
-                return found
-            assert server.poll() is None, found[-3000:]
-            time.sleep(0.2)
-        raise AssertionError(f"no {text!r} x{count} in:\n{log_path.read_text()[-3000:]}")
+    server = MkDocsServer(site, tmp_path / "serve.log")
+    url = f"http://127.0.0.1:{server.port}/casebook/cases/mx-slow/"  # under site_url's path
 
     def page() -> str:
         with urllib.request.urlopen(url, timeout=30) as response:
             return str(response.read().decode("utf-8"))
 
     try:
-        wait_for("Serving on", 1)
+        server.wait_for("Serving on", timeout=120)
         assert "An ordinary sentence." in page()
         case.write_text(SLOW_CASE.replace("MARKER", "SLOW-SPIN"), encoding="utf-8")
-        wait_for(f"cases/mx-slow.md:1: {PAGE_TIMEOUT} ", 1)
-        assert server.poll() is None
+        server.wait_for(f"cases/mx-slow.md:1: {PAGE_TIMEOUT} ", timeout=120)
+        assert server.process.poll() is None
         # The rebuild was stopped, so the server watches again: the fix is built at once (MkDocs holds page
         # requests until a rebuild succeeds; without the watchdog the rebuild would spin for ten minutes).
         case.write_text(SLOW_CASE.replace("MARKER", "A sentence written after the fix."), encoding="utf-8")
-        wait_for("Documentation built in", 2)
+        server.wait_for("Documentation built in", 2, timeout=120)
         assert "A sentence written after the fix." in page()
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 def test_the_pull_request_workflow_builds_with_annotations_on() -> None:

@@ -8,10 +8,8 @@ browser from one to the other without a click. A build never has such a page.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +19,7 @@ import pytest
 from casebook.core.escape import html_text
 from support import build, make_site
 from support.content import synthetic
+from support.serve import MkDocsServer
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -31,48 +30,8 @@ GOOD = synthetic(TITLE, ["NO"], ["one-stop-shop"], ["health"], 2001)
 BROKEN = synthetic(TITLE, ["NO"], [PAYLOAD], ["health"], 2001)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    """``mkdocs serve`` on a free port of 127.0.0.1, its log in a file."""
-
-    def __init__(self, site: Path, log_path: Path) -> None:
-        self.port = _free_port()
-        self.log_path = log_path
-        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-        with log_path.open("w") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-                cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True,
-            )
-
-    @property
-    def base(self) -> str:
-        """The address the server says it serves on (under the path of the site's site_url)."""
-        line = next(line for line in self.log().splitlines() if "Serving on " in line)
-        return line.split("Serving on ", 1)[1].strip()
-
-    def log(self) -> str:
-        return self.log_path.read_text("utf-8", "replace")
-
-    def wait_for(self, text: str, count: int = 1, timeout: float = 240) -> None:
-        deadline = time.monotonic() + timeout
-        while self.log().count(text) < count:
-            assert self.process.poll() is None, self.log()[-3000:]
-            assert time.monotonic() < deadline, f"no {text!r} x{count} in:\n{self.log()[-3000:]}"
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
+def served(tmp_path: Path) -> Iterator[tuple[Path, MkDocsServer]]:
     # Without the search index: the page, not Pagefind, is under test. Without a repository link: Material would
     # ask api.github.com for its star count.
     site = make_site(tmp_path / "site", {f"{SLUG}.md": BROKEN})
@@ -80,7 +39,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
     config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
     config = config.replace("  - casebook\n", "  - casebook:\n      search_index: false\n")
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
-    server = Server(site, tmp_path / "serve.log")
+    server = MkDocsServer(site, tmp_path / "serve.log")
     try:
         server.wait_for("Serving on")
         yield site, server
@@ -89,7 +48,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, Server]]:
 
 
 def test_a_broken_case_shows_its_problems_and_the_page_comes_back_after_the_fix(
-    browser: Any, served: tuple[Path, Server]
+    browser: Any, served: tuple[Path, MkDocsServer]
 ) -> None:
     site, server = served
     case = site / "cases" / f"{SLUG}.md"

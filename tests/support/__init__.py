@@ -9,6 +9,7 @@ checked with the real ``casebook`` command. The rest is by subject:
 - ``support.corpus``: the benchmark corpus of ``scripts/make_corpus.py``, as the adapter tests build it;
 - ``support.hostile``: hostile case files and the exact outcome each must have;
 - ``support.readers``: extra cases for the readers' features, and what a spreadsheet would run as a formula.
+- ``support.serve``: a real ``mkdocs serve`` on a free port, and waiting for lines of its log.
 """
 
 from __future__ import annotations

@@ -6,11 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -21,6 +17,7 @@ import pytest
 
 from support import build, make_site
 from support.content import synthetic
+from support.serve import MkDocsServer
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -45,20 +42,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def preview(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``mkdocs serve`` of the site, once its search index (built in the background) is there."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000", NO_MKDOCS_2_WARNING="1")
-    log_path = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                  cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}/casebook/"  # the fixture's site_url has a path
+    server = MkDocsServer(site, tmp_path_factory.mktemp("serve") / "serve.log")
+    base = f"http://127.0.0.1:{server.port}/casebook/"  # the fixture's site_url has a path
     try:
         deadline = time.monotonic() + 240
         while True:
-            assert server.poll() is None, log_path.read_text("utf-8", "replace")[-3000:]
-            assert time.monotonic() < deadline, log_path.read_text("utf-8", "replace")[-3000:]
+            assert server.process.poll() is None, server.log()[-3000:]
+            assert time.monotonic() < deadline, server.log()[-3000:]
             try:
                 with urllib.request.urlopen(base + "pagefind/pagefind-entry.json", timeout=10) as entry:
                     if b'"languages"' in entry.read():
@@ -67,8 +57,7 @@ def preview(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
                 time.sleep(0.5)
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
 
 
 @pytest.fixture
