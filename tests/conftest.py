@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from support import HOSTILE_FILES, make_site, run_mkdocs
+from support import HOSTILE_FILES, make_site, run_mkdocs, without_repository_link
 from support.browser import CHROMIUM, CHROMIUM_ARGS
 
 # --- Fixtures ---------------------------------------------------------------------------------------------------
@@ -46,11 +46,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subpro
     site = make_site(tmp_path_factory.mktemp("hostile") / "site", {a.name: a.content for a in ACCEPTED})
     bib = HOSTILE_FILES / "bib"
     (site / "bibliography.bib").write_text("\n".join((bib / n).read_text(encoding="utf-8") for n in BIB_FOR_SITE))
-    # Without a repository link: Material would ask api.github.com for its star count, and the browser test
-    # fails on any request that leaves 127.0.0.1.
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
-    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    without_repository_link(site)
     result = run_mkdocs(site, "build")
     assert result.returncode == 0, result.stderr
     return site, result

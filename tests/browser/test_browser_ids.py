@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from support import make_site, run_mkdocs
+from support import make_site, run_mkdocs, without_repository_link
 from support.browser import refuse_other_hosts, serve_directory
 from support.content import THEME_ID_BRIEF
 
@@ -47,10 +47,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (site / "bibliography.bib").write_text(BIB, encoding="utf-8")
     (site / "briefs").mkdir()
     (site / "briefs" / "config-brief.md").write_text(THEME_ID_BRIEF, encoding="utf-8")
-    # Without a repository link: Material would ask api.github.com for its star count.
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
-    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    without_repository_link(site)
     result = run_mkdocs(site, "build")
     assert result.returncode == 0, result.stderr
     assert "bibliography.bib:1: E306 key '__config'" in result.stderr

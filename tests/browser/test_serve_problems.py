@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from casebook.core.escape import html_text
-from support import build, make_site
+from support import build, make_site, without_repository_link
 from support.content import synthetic
 from support.serve import MkDocsServer
 
@@ -35,8 +35,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, MkDocsServer]]:
     # Without the search index: the page, not Pagefind, is under test. Without a repository link: Material would
     # ask api.github.com for its star count.
     site = make_site(tmp_path / "site", {f"{SLUG}.md": BROKEN})
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    config = (without_repository_link(site) / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - casebook\n", "  - casebook:\n      search_index: false\n")
     (site / "mkdocs.yml").write_text(config, encoding="utf-8")
     server = MkDocsServer(site, tmp_path / "serve.log")

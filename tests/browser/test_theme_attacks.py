@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from support import casebook, make_site, run_mkdocs
+from support import casebook, make_site, run_mkdocs, without_repository_link
 from support.browser import refuse_other_hosts, serve_directory
 from support.hostile import case
 
@@ -118,9 +118,7 @@ def attack_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = make_site(
         tmp_path_factory.mktemp("attacks") / "site", {f"{name}.md": _attack_case(name) for name in ATTACKS}
     )
-    # No repository link: Material would ask api.github.com for its stars, a request off 127.0.0.1.
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
+    config = (without_repository_link(site) / "mkdocs.yml").read_text(encoding="utf-8")
     # The project's own extension list, so that details blocks render as on the real site.
     config = config.replace("  - pymdownx.superfences\n", "  - pymdownx.details\n  - pymdownx.superfences\n")
     config = config.replace("    - content.action.edit\n", "    - content.action.edit\n    - content.code.copy\n")

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support import build, make_site
+from support import build, make_site, without_repository_link
 from support.browser import CHROMIUM, serve_directory
 from support.readers import EXTRA_CASES
 from support.visual import ARGS, DESKTOP, PHONE, check_screenshot, new_context, settle
@@ -53,10 +53,7 @@ Synthetic fixture text for tests only, repeated to give the body some length.
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = make_site(tmp_path_factory.mktemp("visual") / "site", {**EXTRA_CASES, "no-visual-card.md": CARD_CASE})
-    # Without a repository link: Material would ask api.github.com for its stars, and fill the header in later.
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
-    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    without_repository_link(site)
     result = build(site)
     assert result.returncode == 0, result.stderr
     base, shutdown = serve_directory(site / "site")

@@ -19,7 +19,7 @@ import pytest
 
 from casebook.export.body import portable_markdown
 from casebook.export.portable import PortableError, body_extensions
-from support import FIXTURES, build, casebook, make_site, start_tags
+from support import FIXTURES, build, casebook, make_site, start_tags, without_repository_link
 from support.browser import serve_directory
 from support.content import BRIEF
 from support.hostile import ACCEPTED, BIB_FOR_SITE, case
@@ -74,10 +74,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Without the \\href entry: casebook validate refuses it (E308) and the export exports only what validates.
     text = "\n".join((bib / n).read_text(encoding="utf-8") for n in BIB_FOR_SITE)
     (site / "bibliography.bib").write_text("\n".join(line for line in text.split("\n") if "\\href" not in line))
-    # Without a repository link: Material would ask api.github.com for its star count.
-    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
-    (site / "mkdocs.yml").write_text(config, encoding="utf-8")
+    without_repository_link(site)
     # A brief titled like the theme's configuration id: its heading on the list of briefs must not take that id.
     (site / "briefs").mkdir()
     brief = BRIEF.replace('title: "Synthetic brief on programme coordination"', 'title: "__config"')

@@ -44,6 +44,16 @@ def make_site(dest: Path, cases: dict[str, str | bytes] | None = None, *, keep_f
     return dest
 
 
+def without_repository_link(site: Path) -> Path:
+    """``site`` with no ``repo_url`` or ``edit_uri`` in its ``mkdocs.yml``: with one, Material asks api.github.com for
+    the repository's stars, a request off 127.0.0.1 (the browser tests fail on any), and fills the header in late."""
+    config = site / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").split("\n")
+    config.write_text("\n".join(line for line in lines if not line.startswith(("repo_url:", "edit_uri:"))),
+                      encoding="utf-8")
+    return site
+
+
 #: What a site is made of, as the repository has it (its real cases, briefs, bibliography, pages, taxonomy).
 REAL_CONTENT = ("cases", "briefs", "docs", "taxonomy", "bibliography.bib", "mkdocs.yml")
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from support import build, make_site
+from support import build, make_site, without_repository_link
 from support.content import synthetic
 from support.serve import MkDocsServer
 
@@ -32,10 +32,7 @@ CASES, COUNTRIES = 4, 3
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_site(tmp_path_factory.mktemp("preview") / "site", {"no-second-draft.md": NO_DRAFT})
-    # Without a repository link: Material would ask api.github.com for its stars.
-    config = (root / "mkdocs.yml").read_text(encoding="utf-8")
-    config = "\n".join(line for line in config.split("\n") if not line.startswith(("repo_url:", "edit_uri:")))
-    (root / "mkdocs.yml").write_text(config, encoding="utf-8")
+    without_repository_link(root)
     return root
 
 
