@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pybtex.database import parse_string
 
-from support import build, copy_real_content
-from support.browser import serve_directory
+from support import copy_real_content
+from support.browser import built_and_served
 from support.compare import compare_site, serious_violations
 from support.readers import formula_cells
 
@@ -25,22 +25,14 @@ DE_TITLE, DK_TITLE = "One-stop jobcentres for the long-term unemployed", "A synt
 NORWAY = ["no-coordination-minister", NO, "se-hostile-title"]
 
 
-def serve(site: Path) -> Iterator[str]:
-    result = build(site)
-    assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(site / "site")
-    yield base
-    shutdown()
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(compare_site(tmp_path_factory.mktemp("browser-cite") / "site"))
+    yield from built_and_served(compare_site(tmp_path_factory.mktemp("browser-cite") / "site"))
 
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    yield from serve(copy_real_content(tmp_path_factory.mktemp("browser-cite-real") / "site"))
+    yield from built_and_served(copy_real_content(tmp_path_factory.mktemp("browser-cite-real") / "site"))
 
 
 def new_tab(browser: Any, base: str, **options: Any) -> tuple[Any, Any]:

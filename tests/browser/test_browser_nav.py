@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from support import build, make_site
-from support.browser import serve_directory
+from support import make_site
+from support.browser import built_and_served
 from support.content import CASES, HOSTILE
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = make_site(tmp_path_factory.mktemp("browse") / "s", CASES)
-    result = build(site)
-    assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(site / "site")
-    yield base
-    shutdown()
+    yield from built_and_served(site)
 
 
 @pytest.fixture
@@ -103,11 +99,7 @@ def wide(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for i, code in enumerate(WIDE_CODES)
     }
     site = make_site(tmp_path_factory.mktemp("wide") / "s", {**CASES, **cases})
-    result = build(site)
-    assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(site / "site")
-    yield base
-    shutdown()
+    yield from built_and_served(site)
 
 
 @pytest.mark.parametrize("which", ["served", "wide"])

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from support import build, make_site, without_repository_link
-from support.browser import CHROMIUM, serve_directory
+from support import make_site, without_repository_link
+from support.browser import CHROMIUM, built_and_served
 from support.readers import EXTRA_CASES
 from support.visual import ARGS, DESKTOP, PHONE, check_screenshot, new_context, settle
 
@@ -54,11 +54,7 @@ Synthetic fixture text for tests only, repeated to give the body some length.
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = make_site(tmp_path_factory.mktemp("visual") / "site", {**EXTRA_CASES, "no-visual-card.md": CARD_CASE})
     without_repository_link(site)
-    result = build(site)
-    assert result.returncode == 0, result.stderr
-    base, shutdown = serve_directory(site / "site")
-    yield base
-    shutdown()
+    yield from built_and_served(site)
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import functools
 import http.server
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,3 +54,14 @@ def refuse_other_hosts(context: Any, foreign: list[str]) -> None:
             request_route.continue_()
 
     context.route("**/*", route)
+
+
+def built_and_served(site: Path) -> Iterator[str]:
+    """Build ``site`` with the real MkDocs (``--strict``), serve what it wrote, yield its address, then stop."""
+    from support import build
+
+    result = build(site)
+    assert result.returncode == 0, result.stderr
+    base, shutdown = serve_directory(site / "site")
+    yield base
+    shutdown()
