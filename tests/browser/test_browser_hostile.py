@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from support.browser import refuse_other_hosts, serve_directory
+from support.browser import hover_everywhere, refuse_other_hosts, serve_directory
 from support.hostile import ACCEPTED
 
 pytestmark = pytest.mark.browser
@@ -55,13 +55,7 @@ def test_no_script_from_content_runs(served: tuple[str, Path], tab: tuple[Any, l
     base, out = served
     page, dialogs, foreign = tab
     page.goto(base + url, wait_until="load")
-    # Give handlers a chance: hover over the whole page, open every <details>, scroll to the end.
-    size = page.viewport_size or {"width": 1280, "height": 720}
-    for x in range(0, size["width"], 160):
-        for y in range(0, size["height"], 120):
-            page.mouse.move(x, y)
-    for summary in page.locator("article summary").all():
-        summary.click()
+    hover_everywhere(page)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.wait_for_timeout(50)
     assert page.evaluate("typeof window.__pwned") == "undefined"

@@ -20,7 +20,7 @@ import pytest
 from casebook.export.body import portable_markdown
 from casebook.export.portable import PortableError, body_extensions
 from support import FIXTURES, build, casebook, make_site, start_tags, without_repository_link
-from support.browser import serve_directory
+from support.browser import hover_everywhere, serve_directory
 from support.content import BRIEF
 from support.hostile import ACCEPTED, BIB_FOR_SITE, case
 
@@ -229,12 +229,7 @@ def tab(browser: Any, served: str) -> Iterator[Any]:
 def _attack(page: Any, url: str) -> None:
     """Load ``url``, hover everything, open every details block, then hover and click each link of the article."""
     page.goto(url, wait_until="load")
-    size = page.viewport_size or {"width": 1280, "height": 720}
-    for x in range(0, size["width"], 160):
-        for y in range(0, size["height"], 120):
-            page.mouse.move(x, y)
-    for summary in page.locator("article summary").all():
-        summary.click()
+    hover_everywhere(page)
     _check(page)
     links = page.locator("article a[href]")
     for index in range(links.count()):

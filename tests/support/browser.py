@@ -65,3 +65,14 @@ def built_and_served(site: Path) -> Iterator[str]:
     base, shutdown = serve_directory(site / "site")
     yield base
     shutdown()
+
+
+def hover_everywhere(page: Any) -> None:
+    """Move the mouse over the whole viewport and open every ``<details>`` of the article: give handlers that
+    content might have planted their chance to run."""
+    size = page.viewport_size or {"width": 1280, "height": 720}
+    for x in range(0, size["width"], 160):
+        for y in range(0, size["height"], 120):
+            page.mouse.move(x, y)
+    for summary in page.locator("article summary").all():
+        summary.click()
