@@ -281,3 +281,13 @@ def test_a_declaration_mkdocs_cannot_read_is_an_error_in_both_checks_and_no_trac
 def test_marked_sections_python_can_read_are_left_alone() -> None:
     assert unreadable_declarations("a <![CDATA[x]]> b <![if x]> c <![endif]> `<!x`") == []
     assert unreadable_declarations("one\n<![i](p.png)\nthree <![cdatax[") == [2, 3]
+
+
+def test_a_hand_written_page_with_such_a_declaration_stops_the_build_on_its_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "s")
+    (site / "docs" / "about-x.md").write_text("---\ntitle: About\n---\n\n# About\n\n```\n<![x\n```\n",
+                                              encoding="utf-8")
+    built = build(site)
+    assert built.returncode == 1
+    assert "docs/about-x.md:8: E123 '<![' here would stop the build" in built.stderr
+    assert "Traceback" not in built.stderr + built.stdout

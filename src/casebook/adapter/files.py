@@ -2,7 +2,8 @@
 
 The site's pages are made by ``site/assembly.py``; here each one becomes a ``File.generated``, never
 overwriting a hand-written page silently and never written outside ``site_dir``, and files of ``docs/`` that
-are links or lie outside the project are taken out of the build before MkDocs reads them.
+are links or lie outside the project are taken out of the build before MkDocs reads them. A page whose text
+MkDocs' HTML reader cannot read stops the build with ``FILE:LINE: E123`` instead of that reader's exception.
 """
 
 from __future__ import annotations
@@ -13,11 +14,31 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
+from casebook.adapter.watchdog import page_source
 from casebook.catalogue import Catalogue
 from casebook.core.loader import path_problem
-from casebook.core.problems import Problem
+from casebook.core.markup import UNREADABLE_DECLARATION, unreadable_declarations
+from casebook.core.problems import Problem, error
 from casebook.site.page import SitePage
+
+
+def refuse_unreadable(markdown: str, page: Page) -> None:
+    """Stop the build, naming the file and line (E123), if ``page``'s text holds a ``<![`` that the HTML reader
+    MkDocs runs over every page would stop on with an exception. Cases and briefs with one never get here
+    (``casebook validate`` refuses them and the build leaves them out); hand-written pages can."""
+    lines = unreadable_declarations(markdown)
+    if not lines:
+        return
+    line = lines[0]
+    if page.file.abs_src_path and not page.file.generated_by:
+        try:  # the line in the file, front-matter included
+            line = (unreadable_declarations(Path(page.file.abs_src_path).read_text(encoding="utf-8")) or lines)[0]
+        except (OSError, UnicodeDecodeError):
+            pass
+    source, _ = page_source(page)
+    raise PluginError(error(source, line, "E123", UNREADABLE_DECLARATION).format_text())
 
 
 def is_contributed(page: SitePage, folders: tuple[str, ...]) -> bool:

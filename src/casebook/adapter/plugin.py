@@ -27,7 +27,14 @@ from mkdocs.utils.templates import TemplateContext
 from casebook.adapter.config import CasebookConfig
 from casebook.adapter.configure import ASSETS, EXTRA_CSS, EXTRA_JS, PAGE_JS, TEMPLATES, configure
 from casebook.adapter.engine import engine_fits
-from casebook.adapter.files import add_file, add_page, contributed_texts, is_contributed, refuse_outside_files
+from casebook.adapter.files import (
+    add_file,
+    add_page,
+    contributed_texts,
+    is_contributed,
+    refuse_outside_files,
+    refuse_unreadable,
+)
 from casebook.adapter.navcache import install_nav_cache
 from casebook.adapter.pagefind import BackgroundIndex, run_pagefind
 from casebook.adapter.state import BuildState
@@ -198,6 +205,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Give a page its citation data, title, references, search markup and filled-in markers."""
+        refuse_unreadable(markdown, page)
         build = self.build
         src_uri = page.file.src_uri
         citation = build.assembly.citations.get(src_uri) if build.assembly else None

@@ -72,6 +72,13 @@ _UNREADABLE_DECLARATION = re.compile(
 )
 
 
+#: What E123 tells a contributor (``casebook validate``, and the build for hand-written pages).
+UNREADABLE_DECLARATION = (
+    "'<![' here would stop the build (the HTML reader MkDocs runs over every page's text, code blocks included, "
+    "cannot read it): write '&lt;![', or '<' and '![' apart"
+)
+
+
 def unreadable_declarations(body: str) -> list[int]:
     """The lines (1-based) of ``body`` with a ``<![`` that would stop MkDocs' build, code blocks included."""
     if "<![" not in body:

@@ -16,7 +16,7 @@ from casebook.core.countries import country_hint
 from casebook.core.frontmatter import Document, KeyPath
 from casebook.core.linkcheck import BodyLinks
 from casebook.core.markdownsetup import MarkdownSetup
-from casebook.core.markup import ADMONITION_TYPES, inspect_body, unreadable_declarations
+from casebook.core.markup import ADMONITION_TYPES, UNREADABLE_DECLARATION, inspect_body, unreadable_declarations
 from casebook.core.model import Case, Record
 from casebook.core.problems import Problem, error, warning
 from casebook.core.schemamessages import Vocabularies, schema_message
@@ -307,11 +307,7 @@ def markup_problems(
         )
     for line in unreadable_declarations(doc.body):
         problems.append(
-            error(
-                doc.path, doc.body_line + line - 1, "E123",
-                "'<![' here would stop the build (the HTML reader MkDocs runs over every page's text, code "
-                "blocks included, cannot read it): write '&lt;![', or '<' and '![' apart",
-            )
+            error(doc.path, doc.body_line + line - 1, "E123", UNREADABLE_DECLARATION)
         )
     for kind in findings.unknown_types:
         problems.append(
