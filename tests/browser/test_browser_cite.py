@@ -13,7 +13,7 @@ import pytest
 from pybtex.database import parse_string
 
 from support import copy_real_content
-from support.browser import built_and_served
+from support.browser import built_and_served, watched
 from support.compare import compare_site, serious_violations
 from support.readers import formula_cells
 
@@ -37,12 +37,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def new_tab(browser: Any, base: str, **options: Any) -> tuple[Any, Any]:
     context = browser.new_context(accept_downloads=True, **options)
-    page = context.new_page()
-    page.outside, page.errors, page.dialogs = [], [], []
-    page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else page.outside.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    return context, page
+    return context, watched(context, base)
 
 
 @pytest.fixture

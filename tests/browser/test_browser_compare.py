@@ -13,7 +13,7 @@ import pytest
 
 from casebook.catalogue import Settings, load_catalogue
 from support import build, casebook, copy_real_content
-from support.browser import serve_directory
+from support.browser import serve_directory, watched
 from support.compare import compare_site, serious_violations
 from support.content import HOSTILE
 
@@ -51,16 +51,6 @@ def test_opened_from_a_file_the_views_say_why_they_are_empty_and_link_the_cases(
             assert link is not None and link.get_attribute("href") == (built / "cases").as_uri() + "/"
     finally:
         context.close()
-
-
-def watched(context: Any, base: str) -> Any:
-    """A page that records script errors, dialogs and any request that is not to the test server."""
-    page = context.new_page()
-    page.outside, page.errors, page.dialogs = [], [], []
-    page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else page.outside.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    return page
 
 
 @pytest.fixture

@@ -76,3 +76,14 @@ def hover_everywhere(page: Any) -> None:
             page.mouse.move(x, y)
     for summary in page.locator("article summary").all():
         summary.click()
+
+
+def watched(context: Any, base: str) -> Any:
+    """A new page of ``context`` that records script errors, dialogs and any request that is not to ``base``
+    (``page.errors``, ``page.dialogs``, ``page.outside``)."""
+    page = context.new_page()
+    page.outside, page.errors, page.dialogs = [], [], []
+    page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else page.outside.append(r.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    return page

@@ -41,10 +41,7 @@
   function load(slug) {
     if (!loading.has(slug)) {
       var url = new URL("cases/" + encodeURIComponent(slug) + ".json", dataUrl);
-      loading.set(slug, fetch(url).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      }).then(function (json) {
+      loading.set(slug, window.casebookDom.fetchJson(url).then(function (json) {
         values.set(slug, json.values);
       }).catch(function (error) {
         loading.delete(slug); // ask again next time
@@ -284,10 +281,7 @@
     mount.classList.add("cb-cmp--ready");
   }
 
-  fetch(dataUrl).then(function (r) {
-    if (!r.ok) throw new Error(r.status);
-    return r.json();
-  }).then(function (json) {
+  window.casebookDom.fetchJson(dataUrl).then(function (json) {
     data = json;
     max = data.max || max;
     data.cases.forEach(function (c) { bySlug.set(c.slug, c); });

@@ -42,5 +42,13 @@
     ]));
   }
 
-  window.casebookDom = { el: el, fold: fold, draftMark: draftMark, loadFailed: loadFailed };
+  /** A promise of the JSON at ``url``, rejected on a network error or an HTTP error status. */
+  function fetchJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.json();
+    });
+  }
+
+  window.casebookDom = { el: el, fold: fold, draftMark: draftMark, loadFailed: loadFailed, fetchJson: fetchJson };
 })();

@@ -31,10 +31,7 @@
   // --- "Cite this selection" ---
   function citeData() {
     if (!cite) {
-      cite = fetch(citeUrl).then(function (r) {
-        if (!r.ok) throw new Error(r.status);
-        return r.json();
-      });
+      cite = window.casebookDom.fetchJson(citeUrl);
       cite.catch(function () { cite = null; }); // try again at the next click
     }
     return cite;

@@ -295,10 +295,7 @@
     }).catch(function () { fullText = null; update(); });
   }
 
-  fetch(dataUrl).then(function (r) {
-    if (!r.ok) throw new Error(r.status);
-    return r.json();
-  }).then(function (json) {
+  window.casebookDom.fetchJson(dataUrl).then(function (json) {
     data = json;
     build();
     readUrl();

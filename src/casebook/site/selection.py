@@ -30,7 +30,7 @@ def selection_json(
 ) -> str:
     """``explore/cite.json`` for the published ``cases`` (and the drafts, in a preview, as the explorer lists them);
     ``citations`` are the case pages' by source path."""
-    published = [c for c in cases if (include_drafts or not c.is_draft) and case_src(c.slug) in citations]
+    published = [c for c in cases if include_drafts or not c.is_draft]
     header, rows = csv_lines(published, published_schema(taxonomy))
     data = {
         "csv_header": header,
