@@ -12,7 +12,7 @@ from casebook.core.briefs import validate_brief
 from casebook.core.frontmatter import Document, read_document
 from casebook.core.linkcheck import BodyLinks, LinkLevels
 from casebook.core.loader import check_given_path, discover, path_problem, read_case_file, read_regular_file, walk_files
-from casebook.core.markdownsetup import MarkdownSetup, read_project_file
+from casebook.core.markdownsetup import MarkdownSetup, named_entries, read_project_file
 from casebook.core.model import Brief, Case
 from casebook.core.problems import Problem, sort_problems
 from casebook.core.taxonomy import Taxonomy, load_taxonomy
@@ -61,10 +61,7 @@ class Settings:
 def _plugin_options(plugins: object) -> dict[str, object]:
     """The casebook plugin's options in ``mkdocs.yml``'s ``plugins`` (a list of names and one-key mappings, or a
     mapping), or none."""
-    entries = plugins.items() if isinstance(plugins, dict) else \
-        (next(iter(e.items())) if isinstance(e, dict) and len(e) == 1 else (e, None) for e in plugins) \
-        if isinstance(plugins, list) else ()
-    for name, options in entries:
+    for name, options in named_entries(plugins):
         if name == "casebook":
             return options if isinstance(options, dict) else {}
     return {}

@@ -40,16 +40,26 @@ class MarkdownSetup:
         """From ``markdown_extensions`` as written in ``mkdocs.yml``: names, or one-key mappings of options."""
         names: list[str] = list(MKDOCS_BUILTINS)
         configs: dict[str, dict[str, Any]] = {}
-        for entry in entries if isinstance(entries, list) else []:
-            name, options = (entry, None) if isinstance(entry, str) else \
-                next(iter(entry.items())) if isinstance(entry, dict) and len(entry) == 1 else (None, None)
-            if not isinstance(name, str):
-                continue
+        for name, options in named_entries(entries if isinstance(entries, list) else []):
             if name not in names:
                 names.append(name)
             if isinstance(options, dict):
                 configs[name] = options
         return cls(tuple(names), configs)
+
+
+def named_entries(value: Any) -> list[tuple[str, Any]]:
+    """(name, options) of each entry of a ``mkdocs.yml`` list of names and one-key mappings (``plugins``,
+    ``markdown_extensions``), or of a mapping of names to options; options are None for a bare name. Entries of
+    any other form are left out (MkDocs reports them)."""
+    if isinstance(value, dict):
+        pairs = list(value.items())
+    elif isinstance(value, list):
+        pairs = [(e, None) if isinstance(e, str) else next(iter(e.items())) if isinstance(e, dict) and len(e) == 1
+                 else (None, None) for e in value]
+    else:
+        return []
+    return [(name, options) for name, options in pairs if isinstance(name, str)]
 
 
 class _MkDocsYamlLoader(yaml.SafeLoader):
